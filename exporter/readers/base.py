@@ -1,0 +1,310 @@
+"""What every transcript reader shares: decoding, the reader base class, and assembly.
+
+Readers turn text into :class:`RawTurn` objects, close to the source; :func:`assemble`
+then applies the rules that hold for every format (repeats, backwards time, inline
+anchors, chapter titles after the transcript), so no reader re-implements them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from exporter import timecode
+from exporter.errors import InputError
+from exporter.model import Anchor, Chapter, Transcript, Turn
+
+#: A speaker label: starts with a letter, at most 60 characters, no brackets or colon.
+SPEAKER = r"[^\W\d_][^:\[\]()<>{}\n]{0,59}?"
+
+_INLINE_STAMP = re.compile(rf"\[({timecode.TIMESTAMP})\]")
+_BULLET = re.compile(r"^(?:[-*\u2022]\s+|\d{1,3}[.)]\s+)")
+
+
+@dataclass
+class Paragraph:
+    """A line of text inside a turn; ``start_ms`` when the source times it (a cue)."""
+
+    line: int
+    text: str
+    start_ms: int | None = None
+    end_ms: int | None = None
+
+
+@dataclass
+class RawTurn:
+    """A turn as a reader found it, before the shared rules run."""
+
+    start_ms: int
+    speaker: str
+    line: int
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+    def key(self) -> tuple[int, str, str]:
+        return (self.start_ms, self.speaker, _norm(" ".join(p.text for p in self.paragraphs)))
+
+
+class Reader(ABC):
+    """Base class of the transcript readers.
+
+    To add a format: subclass :class:`Reader` (or :class:`LineReader` for formats of
+    one header line per turn) in a module of its own under ``exporter/readers/``,
+    set :attr:`name`, :attr:`extensions` and :attr:`description`, implement
+    :meth:`sniff` and :meth:`read`, and add an instance to ``READERS`` in
+    ``exporter/readers/__init__.py``. ``sniff`` must be specific enough that no
+    realistic file of another format passes it: auto-detection refuses to guess
+    between several matches.
+    """
+
+    name: ClassVar[str]
+    extensions: ClassVar[tuple[str, ...]]
+    description: ClassVar[str]
+
+    @abstractmethod
+    def sniff(self, text: str) -> bool:
+        """Whether ``text`` looks like this format."""
+
+    @abstractmethod
+    def read(self, text: str, source: str) -> Transcript:
+        """Parse ``text`` (already decoded, ``\\n`` line ends).
+
+        :raises InputError: naming ``source`` and the line, when the text is unusable.
+        """
+
+
+def decode(data: bytes, source: str) -> tuple[str, list[str]]:
+    """Decode a text file's bytes and normalise line ends to ``\\n``.
+
+    UTF-8 (with or without BOM) and UTF-16 with BOM are read as such; anything else
+    falls back to Windows-1252, with a warning.
+
+    :raises InputError: for an empty or binary file.
+
+    >>> decode(b"\\xef\\xbb\\xbfa\\r\\nb\\rc", "t.txt")
+    ('a\\nb\\nc', [])
+    """
+    warnings: list[str] = []
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not valid UTF-16 despite its byte-order mark ({exc.reason})",
+                             source) from None
+    else:
+        nul = data.find(b"\x00")
+        if nul >= 0:
+            raise InputError("binary data, not a text transcript", source,
+                             data.count(b"\n", 0, nul) + 1)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            warnings.append(f"{source}, line {line}: not UTF-8; read as Windows-1252")
+            text = data.decode("cp1252", errors="replace")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        raise InputError("binary data, not a text transcript", source,
+                         text.count("\n", 0, text.index("\x00")) + 1)
+    if not text.strip():
+        raise InputError("the file is empty", source)
+    return text, warnings
+
+
+def parse_stamp(text: str, source: str, line: int) -> int:
+    """Parse a timestamp found at ``line`` into milliseconds, or raise :class:`InputError`."""
+    try:
+        return timecode.parse_ms(text)
+    except ValueError as exc:
+        raise InputError(str(exc), source, line) from None
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def title_like(text: str) -> bool:
+    """Whether a line after the transcript reads as a chapter title rather than speech.
+
+    >>> title_like("Competitive Landscape: AMD vs NVIDIA")
+    True
+    >>> title_like("Thank you for having me, Tobias. Thank you.")
+    False
+    """
+    text = _BULLET.sub("", text.strip())
+    return (0 < len(text) <= 100 and len(text.split()) <= 14
+            and (text[0].isupper() or text[0].isdigit())
+            and text[-1] not in ".,;:" and not _INLINE_STAMP.search(text))
+
+
+def split_trailing_titles(turn: RawTurn) -> list[str]:
+    """Remove the run of title-like lines that ends the last turn, and return them.
+
+    A single short line is speech more often than a chapter list, so at least two
+    are needed, and the turn keeps at least one line of its own.
+    """
+    count = 0
+    while count < len(turn.paragraphs) - 1 and title_like(turn.paragraphs[-1 - count].text):
+        count += 1
+    if count < 2:
+        return []
+    titles = [_BULLET.sub("", p.text.strip()) for p in turn.paragraphs[-count:]]
+    del turn.paragraphs[-count:]
+    return titles
+
+
+def _drop_repeat(kept: list[RawTurn], raw: list[RawTurn], i: int,
+                 source: str, warnings: list[str]) -> int:
+    """Handle turn ``raw[i]`` whose start goes back in time; return how many turns to skip.
+
+    Show-notes pages often carry the transcript twice. The second copy starts again at
+    an earlier turn (its first turn's timestamp is sometimes lost, leaving that text
+    glued to the end of the last real turn). A jump back that repeats nothing is an
+    error, since turns would be out of order.
+    """
+    turn = raw[i]
+    match = next((j for j, k in enumerate(kept) if k.key() == turn.key()), None)
+    if match is None:
+        prev = kept[-1]
+        raise InputError(
+            f"timestamp {timecode.format_time(turn.start_ms / 1000, fraction=False)} goes "
+            f"backwards (the turn before, at line {prev.line}, starts at "
+            f"{timecode.format_time(prev.start_ms / 1000, fraction=False)})", source, turn.line)
+    # Untimed copies of the turns before the match, glued onto the last kept turn.
+    before = [_norm(p.text) for k in kept[:match] for p in k.paragraphs]
+    last = kept[-1]
+    glued = 0
+    while (glued < len(before) and glued < len(last.paragraphs) - 1
+           and _norm(last.paragraphs[-1 - glued].text) == before[-1 - glued]):
+        glued += 1
+    if glued:
+        del last.paragraphs[-glued:]
+    count = 0
+    while (i + count < len(raw) and match + count < len(kept)
+           and raw[i + count].key() == kept[match + count].key()):
+        count += 1
+    what = f"{count} turns from {timecode.format_time(turn.start_ms / 1000, fraction=False)} on"
+    if glued:
+        what = f"an untimed copy of the opening text, then {what}"
+    warnings.append(f"{source}, line {turn.line}: the transcript repeats from here ({what}); "
+                    "the repeat was ignored")
+    return count
+
+
+def _finish_turn(raw: RawTurn, source: str) -> Turn | None:
+    words: list[str] = []
+    anchors: list[Anchor] = []
+    end_ms: int | None = None
+    for para in raw.paragraphs:
+        if para.start_ms is not None and words:
+            anchors.append(Anchor(len(words), para.start_ms / 1000))
+        if para.end_ms is not None:
+            end_ms = para.end_ms
+        pos = 0
+        for stamp in _INLINE_STAMP.finditer(para.text):
+            words.extend(para.text[pos:stamp.start()].split())
+            anchors.append(Anchor(len(words), parse_stamp(stamp[1], source, para.line) / 1000))
+            pos = stamp.end()
+        words.extend(para.text[pos:].split())
+    if not words:
+        return None
+    previous = raw.start_ms / 1000
+    for anchor in anchors:
+        if anchor.time < previous:
+            raise InputError(
+                f"timestamp {timecode.format_time(anchor.time)} inside the turn goes back "
+                f"before {timecode.format_time(previous)}", source, raw.line)
+        previous = anchor.time
+    # An anchor after the last word says nothing about any word.
+    anchors = [a for a in anchors if a.word_index < len(words)]
+    return Turn(start=raw.start_ms / 1000, speaker=raw.speaker, text=" ".join(words),
+                anchors=tuple(anchors), end=None if end_ms is None else end_ms / 1000,
+                line=raw.line)
+
+
+def assemble(raw: list[RawTurn], source: str, fmt: str, *, warnings: list[str] | None = None,
+             titles_after: bool = False, questions: list[str] | None = None) -> Transcript:
+    """Apply the shared rules to a reader's raw turns and build the :class:`Transcript`.
+
+    :param titles_after: look for untimed chapter titles after the last turn (text formats).
+    :raises InputError: when there are no turns, or time goes backwards without a repeat.
+    """
+    warnings = list(warnings or [])
+    if not raw:
+        raise InputError("no timestamped speaker turns found", source)
+    titles = split_trailing_titles(raw[-1]) if titles_after else []
+    kept: list[RawTurn] = []
+    i = 0
+    while i < len(raw):
+        if kept and raw[i].start_ms < kept[-1].start_ms:
+            i += _drop_repeat(kept, raw, i, source, warnings)
+            continue
+        kept.append(raw[i])
+        i += 1
+    turns: list[Turn] = []
+    for item in kept:
+        turn = _finish_turn(item, source)
+        if turn is None:
+            warnings.append(f"{source}, line {item.line}: a turn with no words was skipped")
+        else:
+            turns.append(turn)
+    if not turns:
+        raise InputError("no turn has any words", source)
+    return Transcript(turns=tuple(turns), chapters=tuple(Chapter(t) for t in titles),
+                      warnings=tuple(warnings), source=source, format=fmt,
+                      questions=tuple(questions or ()))
+
+
+class LineReader(Reader):
+    """A text format whose turns each open with one header line.
+
+    Subclasses set :attr:`header`, a pattern with the groups ``ts``, ``speaker``
+    (optional in the match) and ``text`` (the speech that follows on the same line).
+    When a header has no speaker, the next non-blank line must be ``Speaker:``.
+    """
+
+    header: ClassVar[re.Pattern[str]]
+    _speaker_line: ClassVar[re.Pattern[str]] = re.compile(rf"^\s*({SPEAKER})\s*:\s*(.*)$")
+
+    def sniff(self, text: str) -> bool:
+        return any(self.header.match(line) for line in text.split("\n"))
+
+    def read(self, text: str, source: str) -> Transcript:
+        lines = text.split("\n")
+        raw: list[RawTurn] = []
+        preamble: list[str] = []
+        number = 0
+        while number < len(lines):
+            line = lines[number]
+            number += 1
+            header_line = number
+            match = self.header.match(line)
+            if match is None:
+                if raw:
+                    if line.strip():
+                        raw[-1].paragraphs.append(Paragraph(number, line.strip()))
+                else:
+                    preamble.append(line)
+                continue
+            start = parse_stamp(match["ts"], source, number)
+            speaker = (match["speaker"] or "").strip()
+            rest = (match["text"] or "").strip()
+            if not speaker:
+                if rest:
+                    raise InputError("the turn has no speaker", source, header_line)
+                while number < len(lines) and not lines[number].strip():
+                    number += 1
+                label = self._speaker_line.match(lines[number]) if number < len(lines) else None
+                if label is None:
+                    raise InputError("the turn has no speaker", source, header_line)
+                number += 1
+                speaker, rest = label[1].strip(), label[2].strip()
+            turn = RawTurn(start, " ".join(speaker.split()), header_line)
+            if rest:
+                turn.paragraphs.append(Paragraph(number, rest))
+            raw.append(turn)
+        questions = [_BULLET.sub("", q.strip()) for q in preamble
+                     if _BULLET.match(q.strip()) and "?" in q]
+        return assemble(raw, source, self.name, titles_after=True, questions=questions)
