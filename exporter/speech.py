@@ -59,6 +59,6 @@ def speaking_time(text: str) -> float:
     """Estimated seconds to say ``text``.
 
     >>> round(speaking_time("Thank you for having me, Tobias. Thank you."), 1)
-    3.3
+    3.0
     """
     return sum(word_weight(word) for word in text.split())

@@ -197,26 +197,30 @@ def _finish_turn(raw: RawTurn, source: str) -> Turn | None:
     words: list[str] = []
     anchors: list[Anchor] = []
     end_ms: int | None = None
+    previous = raw.start_ms
+
+    def add_anchor(ms: int, line: int) -> None:
+        nonlocal previous
+        if ms < previous:
+            raise InputError(
+                f"timestamp {timecode.format_time(ms / 1000)} inside the turn goes back "
+                f"before {timecode.format_time(previous / 1000)}", source, line)
+        previous = ms
+        anchors.append(Anchor(len(words), ms / 1000))
+
     for para in raw.paragraphs:
         if para.start_ms is not None and words:
-            anchors.append(Anchor(len(words), para.start_ms / 1000))
+            add_anchor(para.start_ms, para.line)
         if para.end_ms is not None:
             end_ms = para.end_ms
         pos = 0
         for stamp in _INLINE_STAMP.finditer(para.text):
             words.extend(para.text[pos:stamp.start()].split())
-            anchors.append(Anchor(len(words), parse_stamp(stamp[1], source, para.line) / 1000))
+            add_anchor(parse_stamp(stamp[1], source, para.line), para.line)
             pos = stamp.end()
         words.extend(para.text[pos:].split())
     if not words:
         return None
-    previous = raw.start_ms / 1000
-    for anchor in anchors:
-        if anchor.time < previous:
-            raise InputError(
-                f"timestamp {timecode.format_time(anchor.time)} inside the turn goes back "
-                f"before {timecode.format_time(previous)}", source, raw.line)
-        previous = anchor.time
     # An anchor after the last word says nothing about any word.
     anchors = [a for a in anchors if a.word_index < len(words)]
     return Turn(start=raw.start_ms / 1000, speaker=raw.speaker, text=" ".join(words),
