@@ -80,3 +80,47 @@ class Transcript:
     def speakers(self) -> list[str]:
         """Speaker labels in order of first appearance."""
         return list(dict.fromkeys(turn.speaker for turn in self.turns))
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word of the transcript with its timing.
+
+    :param text: the word as written, punctuation attached.
+    :param start: when it starts, in seconds.
+    :param end: when it ends.
+    :param speaker: the speaker of its turn.
+    :param turn: the index of its turn in the transcript.
+    :param method: where the timing comes from: ``"estimated"`` (spread over the turn
+        by speaking time), ``"aligned"`` (found in the audio) or ``"interpolated"``
+        (between aligned neighbours).
+    """
+
+    text: str
+    start: float
+    end: float
+    speaker: str
+    turn: int
+    method: str = "estimated"
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One subtitle: up to a few lines shown together.
+
+    :param lines: the text lines, without speaker label or markup.
+    :param label: whether the speaker's name is shown before the text (SRT prefix).
+    :param first_word: index of the cue's first word in the word list it was made from.
+    """
+
+    start: float
+    end: float
+    speaker: str
+    lines: tuple[str, ...]
+    turn: int
+    label: bool = False
+    first_word: int = 0
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.lines)
