@@ -108,8 +108,10 @@ class Word:
 class Cue:
     """One subtitle: up to a few lines shown together.
 
-    :param lines: the text lines, without speaker label or markup.
+    :param lines: the text lines where no label is shown in the text (WebVTT).
     :param label: whether the speaker's name is shown before the text (SRT prefix).
+    :param labelled_lines: the lines when the label takes room on the first line
+        (it is not included); the same as ``lines`` when there is no label.
     :param first_word: index of the cue's first word in the word list it was made from.
     """
 
@@ -120,6 +122,7 @@ class Cue:
     turn: int
     label: bool = False
     first_word: int = 0
+    labelled_lines: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:

@@ -8,6 +8,9 @@ before a conjunction or preposition. A cut never separates an article, determine
 subject pronoun or auxiliary from the word after it, nor two capitalised words of a
 name. A speaker change always starts a new cue.
 
+Reading speed counts the spoken text: a speaker label is a name seen many times
+and read at a glance, so it takes room on the line but not reading time.
+
 Each turn is cut by dynamic programming over cue boundaries, so that one bad cue
 cannot be traded for a chain of worse ones later; the cost of a cue adds its cut's
 quality, its reading speed and its shape.
@@ -185,13 +188,15 @@ class _Turn:
         return self.label_width if (i == 0 or self.label_all) else 0
 
 
-def _layout(turn: _Turn, i: int, j: int, style: Style) -> tuple[float, list[int]] | None:
+def _layout(turn: _Turn, i: int, j: int, style: Style, label: int
+            ) -> tuple[float, list[int]] | None:
     """The best way to set words[i:j] as lines: (cost, inner line breaks), or None.
+
+    :param label: characters the speaker label takes at the start of the first line.
 
     A single word longer than a line stands alone on its line.
     """
     width = style.max_line_chars
-    label = turn.label(i)
     if turn.chars(i, j) + label <= width or j - i == 1:
         return 0.0, []
     if style.max_lines == 1:
@@ -211,10 +216,11 @@ def _layout(turn: _Turn, i: int, j: int, style: Style) -> tuple[float, list[int]
             if best is None or cost < best[0]:
                 best = (cost, [k])
         return best
-    return _layout_many(turn, i, j, style)
+    return _layout_many(turn, i, j, style, label)
 
 
-def _layout_many(turn: _Turn, i: int, j: int, style: Style) -> tuple[float, list[int]] | None:
+def _layout_many(turn: _Turn, i: int, j: int, style: Style, label_width: int
+                 ) -> tuple[float, list[int]] | None:
     """Lines for three or more: a small search over line breaks."""
     width = style.max_line_chars
     # best[k][m]: cost of setting words[i:k] in m lines.
@@ -225,7 +231,7 @@ def _layout_many(turn: _Turn, i: int, j: int, style: Style) -> tuple[float, list
                 prev = best.get((start, m - 1))
                 if prev is None:
                     continue
-                label = turn.label(i) if start == i else 0
+                label = label_width if start == i else 0
                 if turn.chars(start, k) + label > width and k - start > 1:
                     continue
                 cost = prev[0] + (turn.cuts[k - 1] if k < j else 0.0)
@@ -235,8 +241,8 @@ def _layout_many(turn: _Turn, i: int, j: int, style: Style) -> tuple[float, list
     return min(options, key=lambda o: o[0]) if options else None
 
 
-def _cut_turn(turn: _Turn, style: Style) -> list[tuple[int, int, list[int]]]:
-    """Choose cue boundaries for one turn: [(i, j, line breaks)].
+def _cut_turn(turn: _Turn, style: Style) -> list[tuple[int, int]]:
+    """Choose cue boundaries for one turn: [(i, j)] for cues of words[i:j].
 
     best[j] is the cheapest way to cut words[:j] into cues. The loop is written flat,
     on local lists, because it runs about fifteen times per word of the episode.
@@ -250,6 +256,7 @@ def _cut_turn(turn: _Turn, style: Style) -> list[tuple[int, int, list[int]]]:
     room = width * lines
     linger, gap, min_dur, max_dur = (style.linger, style.min_gap, style.min_duration,
                                      style.max_duration)
+    close_gap = style.close_gap
     max_cps, target_cps = style.max_cps, style.target_cps
     best = [math.inf] * (n + 1)
     back = [0] * (n + 1)
@@ -267,8 +274,8 @@ def _cut_turn(turn: _Turn, style: Style) -> list[tuple[int, int, list[int]]]:
         k_lo = i + 1
         for j in range(i + 1, n + 1):
             oj = offsets[j]
-            chars = oj - oi - 1 + label
-            if j - i > 1 and (chars > room + lines or ends[j - 1] - start_i > max_dur):
+            chars = oj - oi - 1
+            if j - i > 1 and (chars + label > room + lines or ends[j - 1] - start_i > max_dur):
                 break
             if j < n and cuts[j - 1] >= NEVER:
                 continue
@@ -284,13 +291,17 @@ def _cut_turn(turn: _Turn, style: Style) -> list[tuple[int, int, list[int]]]:
                     break
                 layout = min(cuts[k_lo - 1:hi])
             else:
-                found = _layout_many(turn, i, j, style)
+                found = _layout_many(turn, i, j, style, label)
                 if found is None:
                     continue
                 layout = found[0]
+            # How long the cue will be shown: the rules of _time_cues, inlined.
             next_start = starts[j] if j < n else turn.next_start
-            shown = min(ends[j - 1] + linger, next_start - gap) - start_i
-            shown = max(shown, min(min_dur, next_start - gap - start_i), 0.001)
+            limit = next_start - gap
+            end = ends[j - 1] + linger
+            if end > limit or next_start - end < close_gap:
+                end = limit
+            shown = max(end - start_i, min(min_dur, limit - start_i), 0.001)
             shown = min(shown, max_dur)
             cps = chars / shown
             cost = base + PER_CUE + layout
@@ -306,7 +317,7 @@ def _cut_turn(turn: _Turn, style: Style) -> list[tuple[int, int, list[int]]]:
                 if cut and sentence_ends[j - 1] > sentence_ends[i]:
                     cost += DANGLING_SENTENCE
             # Small cues flicker: prefer cues that use the room they have.
-            empty = 1 - min(chars, room) / room
+            empty = 1 - min(chars + label, room) / room
             cost += 3 * empty * empty
             if cost < best[j]:
                 best[j] = cost
@@ -314,10 +325,8 @@ def _cut_turn(turn: _Turn, style: Style) -> list[tuple[int, int, list[int]]]:
     cues = []
     j = n
     while j > 0:
-        i = back[j]
-        lines_at = _layout(turn, i, j, style)
-        cues.append((i, j, lines_at[1] if lines_at else []))
-        j = i
+        cues.append((back[j], j))
+        j = back[j]
     return cues[::-1]
 
 
@@ -351,26 +360,41 @@ def segment(words: Sequence[Word], style: Style = CAPTIONS,
     label_on = style.speaker_labels == "always" or (
         style.speaker_labels == "auto" and len(speakers) > 1)
     label_all = style.speaker_labels == "always"
-    shaped: list[tuple[int, int, list[int], bool]] = []
-    ranges = _turn_ranges(words)
-    for lo, hi in ranges:
+    shaped: list[_Shape] = []
+    for lo, hi in _turn_ranges(words):
         chunk = words[lo:hi]
         next_start = words[hi].start if hi < len(words) else math.inf
         speaker = chunk[0].speaker
         width = len(speaker) + 2 if (label_on and speaker) else 0
         turn = _Turn(chunk, width, label_all, next_start)
-        for i, j, breaks in _cut_turn(turn, style):
-            shaped.append((lo + i, lo + j, [lo + b for b in breaks], bool(width) and (
-                i == 0 or label_all)))
+        for i, j in _cut_turn(turn, style):
+            label = turn.label(i)
+            plain = _layout(turn, i, j, style, 0)
+            labelled = _layout(turn, i, j, style, label) if label else plain
+            shaped.append(_Shape(lo + i, lo + j, [lo + b for b in plain[1]] if plain else [],
+                                 [lo + b for b in labelled[1]] if labelled else [],
+                                 bool(label)))
     return _time_cues(words, shaped, style, end_of_audio)
 
 
-def _time_cues(words: Sequence[Word], shaped: list[tuple[int, int, list[int], bool]],
-               style: Style, end_of_audio: float | None) -> list[Cue]:
+@dataclass
+class _Shape:
+    """A cue before timing: its words[i:j] and where its lines break."""
+
+    i: int
+    j: int
+    breaks: list[int]
+    labelled_breaks: list[int]
+    label: bool
+
+
+def _time_cues(words: Sequence[Word], shaped: list[_Shape], style: Style,
+               end_of_audio: float | None) -> list[Cue]:
     cues: list[Cue] = []
-    for index, (i, j, breaks, label) in enumerate(shaped):
+    for index, shape in enumerate(shaped):
+        i, j = shape.i, shape.j
         start = words[i].start
-        following = words[shaped[index + 1][0]].start if index + 1 < len(shaped) else (
+        following = words[shaped[index + 1].i].start if index + 1 < len(shaped) else (
             end_of_audio if end_of_audio is not None else math.inf)
         limit = following - style.min_gap
         end = min(words[j - 1].end + style.linger, limit)
@@ -382,9 +406,13 @@ def _time_cues(words: Sequence[Word], shaped: list[tuple[int, int, list[int], bo
         # Crosstalk can put the next cue's first word before this one's last:
         # overlap is never allowed, so this cue yields.
         end = max(min(end, following - 0.001), start + 0.001)
-        bounds = [i, *breaks, j]
-        lines = tuple(" ".join(w.text for w in words[a:b])
-                      for a, b in pairwise(bounds))
+
+        def lines(breaks: list[int], i: int = i, j: int = j) -> tuple[str, ...]:
+            bounds = [i, *breaks, j]
+            return tuple(" ".join(w.text for w in words[a:b]) for a, b in pairwise(bounds))
+
+        plain = lines(shape.breaks)
         cues.append(Cue(start=round(start, 3), end=round(end, 3), speaker=words[i].speaker,
-                        lines=lines, turn=words[i].turn, label=label, first_word=i))
+                        lines=plain, turn=words[i].turn, label=shape.label, first_word=i,
+                        labelled_lines=lines(shape.labelled_breaks) if shape.label else plain))
     return cues

@@ -6,8 +6,10 @@ copies (:func:`temp_copy`), as mutagen's own tests do.
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -32,7 +34,8 @@ def temp_copy(source: Path, directory: Path) -> Path:
 
 def invoke(*args: str | Path) -> Result:
     """Run the CLI in-process, with stdout and stderr kept apart."""
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return CliRunner().invoke(cli, [str(a) for a in args], prog_name="exporter",
+                              catch_exceptions=False)
 
 
 @pytest.fixture
@@ -48,3 +51,27 @@ def write_text(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def readonly_dir(tmp_path: Path) -> Iterator[Path]:
+    """A directory nothing can be written into, even by root.
+
+    Root ignores permission bits, so as root this is a read-only tmpfs mount; as
+    another user, a directory without write permission.
+    """
+    path = tmp_path / "readonly"
+    path.mkdir()
+    if os.geteuid() != 0:
+        path.chmod(0o555)
+        yield path
+        path.chmod(0o755)
+        return
+    mount = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(path)],
+                           capture_output=True, text=True, check=False)
+    if mount.returncode != 0:
+        pytest.skip(f"cannot mount a read-only tmpfs as root: {mount.stderr.strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", str(path)], check=False)

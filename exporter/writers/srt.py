@@ -23,8 +23,10 @@ class SrtWriter(SubtitleWriter):
     def render(self, cues: Sequence[Cue], source: str, labels: bool = True) -> str:
         blocks = []
         for number, cue in enumerate(cues, 1):
-            lines = [line.replace(_ARROW, _SAFE_ARROW) for line in cue.lines]
-            if labels and cue.label and cue.speaker:
+            labelled = labels and cue.label and bool(cue.speaker)
+            lines = [line.replace(_ARROW, _SAFE_ARROW)
+                     for line in (cue.labelled_lines if labelled else cue.lines)]
+            if labelled:
                 lines[0] = f"{cue.speaker}: {lines[0]}"
             timing = (f"{format_time(cue.start, separator=',')} --> "
                       f"{format_time(cue.end, separator=',')}")
