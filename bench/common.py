@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from exporter.readers import read_transcript
+from exporter.speech import word_weight
 from exporter.timecode import format_time
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,15 +16,28 @@ SAMPLE = ROOT / "samples" / "ai-engineering-podcast-amd-rocm.txt"
 
 
 def long_transcript(path: Path, hours: float = 10.0, turns: int = 10_000) -> Path:
-    """Write a show-notes transcript of ``turns`` turns spread over ``hours``, reusing
-    the sample's turn texts, with chapter titles after it as in the sample."""
+    """Write a show-notes transcript of ``turns`` turns over ``hours`` of speech.
+
+    Each turn takes the sample's next words until their estimated speaking time fills
+    90% of the turn's share of the time, so the word count is that of real speech
+    (about 100,000 words in 10 hours), not of turns crammed together. Chapter titles
+    follow, as in the sample.
+    """
     source = read_transcript(SAMPLE)
+    stream = [w for turn in source.turns for w in turn.words]
     step = hours * 3600 / turns
     lines = []
+    k = 0
     for i in range(turns):
-        turn = source.turns[i % len(source.turns)]
-        lines.append(f"[{format_time(i * step, fraction=False)}] {turn.speaker}:")
-        lines.append(turn.text)
+        said: list[str] = []
+        seconds = 0.0
+        while seconds < step * 0.9:
+            word = stream[k % len(stream)]
+            said.append(word)
+            seconds += word_weight(word)
+            k += 1
+        lines.append(f"[{format_time(i * step, fraction=False)}] {source.speakers[i % 2]}:")
+        lines.append(" ".join(said))
     lines += [c.title for c in source.chapters]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

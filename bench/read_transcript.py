@@ -19,10 +19,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = long_transcript(Path(tmp) / "ten-hours.txt")
         size = path.stat().st_size / 1e6
-        turns = len(read_transcript(path).turns)
+        transcript = read_transcript(path)
+        words = sum(len(t.words) for t in transcript.turns)
         best, median = timed(lambda: read_transcript(path))
-    print(f"read_transcript: {turns} turns, {size:.1f} MB, 10 h: "
-          f"best {best:.3f} s, median {median:.3f} s (target < 1 s)")
+    print(f"read_transcript: {len(transcript.turns)} turns, {words} words, {size:.1f} MB "
+          f"(10 h): best {best:.3f} s, median {median:.3f} s (target < 1 s)")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -115,6 +116,7 @@ PER_CUE = 4.0
 DANGLING_SENTENCE = 8.0
 
 
+@lru_cache(maxsize=1 << 16)
 def bare(word: str) -> str:
     """The word in lower case without surrounding punctuation.
 
@@ -141,16 +143,23 @@ def is_name_pair(left: str, right: str) -> bool:
 
 def cut_cost(left: Word, right: Word) -> float:
     """How bad a cut between ``left`` and ``right`` is (across cues or lines)."""
-    if ends_sentence(left.text):
-        return CUT_SENTENCE
-    lb, rb = bare(left.text), bare(right.text)
-    if lb in ARTICLES or lb in SUBJECT_PRONOUNS or lb in AUXILIARIES or is_name_pair(
-            left.text, right.text):
-        return NEVER
-    if left.method == "aligned" and right.method == "aligned" and (
-            right.start - left.end >= 0.4):
+    cost = _text_cut_cost(left.text, right.text)
+    if (cost > CUT_PAUSE and cost < NEVER and left.method == "aligned"
+            and right.method == "aligned" and right.start - left.end >= 0.4):
         return CUT_PAUSE
-    if ends_clause(left.text):
+    return cost
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_cut_cost(left: str, right: str) -> float:
+    """The cost of a cut from the words alone (the same words recur all episode)."""
+    if ends_sentence(left):
+        return CUT_SENTENCE
+    lb, rb = bare(left), bare(right)
+    if lb in ARTICLES or lb in SUBJECT_PRONOUNS or lb in AUXILIARIES or is_name_pair(
+            left, right):
+        return NEVER
+    if ends_clause(left):
         return CUT_CLAUSE
     if lb in PREPOSITIONS or lb in CONJUNCTIONS:
         return CUT_AFTER_FUNCTION

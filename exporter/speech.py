@@ -1,5 +1,7 @@
 """Estimates of how long text takes to say, for timing without audio.
 
+Words repeat a great deal in speech, so the per-word functions are cached.
+
 The figures are calibrated on the reference sample: its turns with a known
 duration are spoken at about 4.3 syllables a second including pauses.
 """
@@ -7,6 +9,7 @@ duration are spoken at about 4.3 syllables a second including pauses.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 _LETTERS = re.compile(r"[^a-z0-9]")
@@ -18,6 +21,7 @@ CLAUSE_PAUSE = 0.15
 SENTENCE_PAUSE = 0.35
 
 
+@lru_cache(maxsize=1 << 16)
 def syllables(word: str) -> int:
     """A rough syllable count: vowel groups, a silent final e, digits spelled out.
 
@@ -40,6 +44,7 @@ def syllables(word: str) -> int:
     return max(1, count)
 
 
+@lru_cache(maxsize=1 << 16)
 def pause_after(word: str) -> float:
     """The pause that punctuation after ``word`` suggests, in seconds."""
     stripped = word.rstrip("\"')]\u201d\u2019")
@@ -50,6 +55,7 @@ def pause_after(word: str) -> float:
     return 0.0
 
 
+@lru_cache(maxsize=1 << 16)
 def word_weight(word: str) -> float:
     """Estimated seconds to say ``word`` and the pause after it."""
     return syllables(word) * SYLLABLE_SECONDS + pause_after(word)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from exporter.model import Transcript, Turn, Word
-from exporter.speech import SYLLABLE_SECONDS, pause_after, speaking_time, syllables
+from exporter.speech import pause_after, speaking_time, word_weight
 
 #: How much slower than the estimate speech may be spread before the rest is silence.
 MAX_SLOWDOWN = 1.15
@@ -29,8 +29,9 @@ def spread(words: Sequence[str], start: float, end: float) -> list[tuple[float, 
     """
     if not words:
         return []
-    sounds = [syllables(w) * SYLLABLE_SECONDS for w in words]
+    weights = [word_weight(w) for w in words]
     pauses = [pause_after(w) for w in words]
+    sounds = [w - p for w, p in zip(weights, pauses, strict=True)]
     natural = sum(sounds) + sum(pauses[:-1])
     available = max(end - start, 0.0)
     scale = min(available / natural, MAX_SLOWDOWN) if natural > 0 else 1.0
