@@ -1,11 +1,20 @@
-"""Atomic file output: a reader sees the old file or the new one, never half of one."""
+"""Atomic file output: a reader sees the old file or the new one, never half of one.
+
+The new content goes to a temporary file in the target's directory, is flushed and
+fsynced, and is then renamed over the target. Where Linux allows (``O_TMPFILE``), the
+temporary file has no name until the moment it is renamed into place, so a process
+killed at any other moment leaves nothing behind.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
 
 from exporter.errors import OutputError
 
@@ -16,41 +25,112 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory.
+class AtomicFile:
+    """A file that replaces ``target`` only when :meth:`commit` is called.
 
-    The temporary file is flushed and fsynced, then renamed over ``path``. An
-    existing file keeps its permissions; a new one gets the usual ``0o666 & ~umask``.
+    Use as a context manager; leaving the block without committing discards the
+    new content. :attr:`file` is open for reading and writing, so the content can
+    be checked before it is committed.
+
+    :param target: the file to create or replace.
+    :param like: an existing file whose permissions (and owner, as root) the new
+        file takes; by default the target's own, or ``0o666 & ~umask`` for a new one.
+    :raises OutputError: naming ``target`` when its directory is missing or not
+        writable.
+    """
+
+    def __init__(self, target: str | os.PathLike[str],
+                 like: str | os.PathLike[str] | None = None) -> None:
+        self.target = Path(target)
+        self.directory = self.target.parent
+        self._named: Path | None = None
+        self._committed = False
+        if not self.directory.is_dir():
+            raise OutputError(f"the directory {str(self.directory)!r} does not exist",
+                              self.target)
+        reference = Path(like) if like is not None else self.target
+        try:
+            info = reference.stat()
+            self.mode, self.owner = stat.S_IMODE(info.st_mode), (info.st_uid, info.st_gid)
+        except FileNotFoundError:
+            self.mode, self.owner = 0o666 & ~_umask(), None
+        except OSError as exc:
+            raise OutputError(f"cannot write the file ({exc.strerror})", self.target) from None
+        try:
+            fd = self._open()
+        except OSError as exc:
+            raise OutputError(f"cannot write in {str(self.directory)!r} ({exc.strerror})",
+                              self.target) from None
+        self.file: BinaryIO = os.fdopen(fd, "w+b")
+
+    def _open(self) -> int:
+        with contextlib.suppress(OSError, AttributeError):
+            return os.open(self.directory, os.O_TMPFILE | os.O_RDWR, 0o600)
+        # No O_TMPFILE on this filesystem or platform: a named, hidden temporary file.
+        self._named = self.directory / f".{self.target.name}.{secrets.token_hex(4)}.part"
+        return os.open(self._named, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
+
+    def __enter__(self) -> AtomicFile:
+        return self
+
+    def commit(self) -> None:
+        """Flush, fsync and rename the new content over the target.
+
+        :raises OutputError: when the disk is full or the rename fails.
+        """
+        try:
+            self.file.flush()
+            os.fsync(self.file.fileno())
+            os.fchmod(self.file.fileno(), self.mode)
+            if self.owner is not None and os.geteuid() == 0:
+                os.fchown(self.file.fileno(), *self.owner)
+            if self._named is None:
+                # Give the unnamed file a name only now, and rename it at once.
+                self._named = self.directory / f".{self.target.name}.{secrets.token_hex(4)}.part"
+                _link_unnamed(self.file.fileno(), self._named)
+            os.replace(self._named, self.target)
+            self._committed = True
+            self._sync_directory()
+        except OSError as exc:
+            raise OutputError(f"cannot write the file ({exc.strerror})", self.target) from None
+
+    def _sync_directory(self) -> None:
+        with contextlib.suppress(OSError):
+            fd = os.open(self.directory, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.file.close()
+        if not self._committed and self._named is not None:
+            with contextlib.suppress(OSError):
+                self._named.unlink()
+
+
+def _link_unnamed(fd: int, path: Path) -> None:
+    """Give an ``O_TMPFILE`` file a name (``linkat`` with ``AT_SYMLINK_FOLLOW``)."""
+    proc = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        # A source directory fd makes Python call linkat(), which follows the
+        # /proc link to the open file instead of linking the symlink itself.
+        os.link(str(fd), path, src_dir_fd=proc, follow_symlinks=True)
+    finally:
+        os.close(proc)
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
+    """Write ``data`` to ``path`` atomically (see :class:`AtomicFile`).
 
     :raises OutputError: naming ``path`` when the directory is missing or not
         writable, or the disk is full; no partial file is left behind.
     """
-    target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    directory = target.parent
-    if not directory.is_dir():
-        raise OutputError(f"the directory {str(directory)!r} does not exist", target)
-    try:
-        mode = target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    except OSError as exc:
-        raise OutputError(f"cannot write the file ({exc.strerror})", target) from None
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
-    except OSError as exc:
-        raise OutputError(f"cannot write in {str(directory)!r} ({exc.strerror})",
-                          target) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        if isinstance(exc, OSError):
-            raise OutputError(f"cannot write the file ({exc.strerror})", target) from None
-        raise
+    with AtomicFile(path) as out:
+        try:
+            out.file.write(payload)
+        except OSError as exc:
+            raise OutputError(f"cannot write the file ({exc.strerror})", path) from None
+        out.commit()
