@@ -49,6 +49,7 @@ class AtomicFile:
             raise OutputError(f"the directory {str(self.directory)!r} does not exist",
                               self.target)
         reference = Path(like) if like is not None else self.target
+        self.owner: tuple[int, int] | None
         try:
             info = reference.stat()
             self.mode, self.owner = stat.S_IMODE(info.st_mode), (info.st_uid, info.st_gid)
