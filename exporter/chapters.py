@@ -88,7 +88,8 @@ def _fuzzy(word: str, vocabulary: set[str]) -> bool:
                for v in vocabulary)
 
 
-_ASKING = re.compile(r"\b(?:i'm|i am) (?:wondering|curious)\b|\?\W*$", re.I)
+_ASKING = re.compile(r"\b(?:i'm|i am) (?:wondering|curious)\b"
+                     r"|\bi'd (?:like|love) to (?:get|hear|know)\b|\?\W*$", re.I)
 
 
 def asks(turn: Turn) -> bool:
@@ -247,3 +248,71 @@ def _clock(seconds: float) -> str:
     from exporter.timecode import format_time
 
     return format_time(seconds)
+
+
+_LEAD = re.compile(r"^(?:(?:and|so|well|but|now|okay|also)\b[,\s]*)+", re.I)
+_ASK = re.compile(r"^(?:i'm|i am) (?:wondering|curious)(?: about| if| whether)?"
+                  r"(?: you can(?: just)?)?\s*", re.I)
+
+
+def short_title(question: str, limit: int = 60) -> str:
+    """A short chapter title from a host's question.
+
+    >>> short_title("And so, what are the incentives for anyone outside of AMD to contribute?")
+    'What are the incentives for anyone outside of AMD to…'
+    """
+    sentences = re.split(r"(?<=[.?!])\s+", question.strip())
+    asked = [s for s in sentences if s.endswith("?") or _ASK.search(s) or "wondering" in s]
+    text = _ASK.sub("", _LEAD.sub("", (asked or sentences)[-1].strip()))
+    text = _ASK.sub("", text).strip(" ,;:-") or question.strip()
+    if len(text) > limit:
+        cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+        text = cut + "…"
+    return text[:1].upper() + text[1:]
+
+
+def _similarity(listed: str, turn: str) -> float:
+    """The share of a listed question's words that the turn says."""
+    left, right = set(map(_stem, _tokens(listed))), set(map(_stem, _tokens(turn)))
+    return len(left & right) / len(left) if left else 0.0
+
+
+def from_questions(transcript: Transcript) -> list[Placement]:
+    """Chapters at the host's questions, titled from the show notes' list of questions
+    where one matches, else from the question itself. The first starts at 0:00.
+
+    Listed questions are matched to the asked ones in order, by an alignment that may
+    skip on either side (notes often list questions the host did not ask, and the
+    host asks follow-ups the notes do not list).
+    """
+    host = host_of(transcript)
+    asked = [k for k, turn in enumerate(transcript.turns) if k == 0 or is_question(turn, host)]
+    listed = list(transcript.questions)
+    sims = [[_similarity(q, transcript.turns[k].text) if k != 0 else 0.0 for q in listed]
+            for k in asked]
+    # score[i][j]: best total matching asked[:i] with listed[:j].
+    score = [[0.0] * (len(listed) + 1) for _ in range(len(asked) + 1)]
+    for i in range(1, len(asked) + 1):
+        for j in range(1, len(listed) + 1):
+            match = sims[i - 1][j - 1]
+            score[i][j] = max(score[i - 1][j], score[i][j - 1],
+                              score[i - 1][j - 1] + match if match >= 0.4 else -math.inf)
+    titles: dict[int, tuple[str, float]] = {}
+    i, j = len(asked), len(listed)
+    while i > 0 and j > 0:
+        match = sims[i - 1][j - 1]
+        if match >= 0.4 and score[i][j] == score[i - 1][j - 1] + match:
+            titles[i - 1] = (short_title(listed[j - 1]), match)
+            i, j = i - 1, j - 1
+        elif score[i][j] == score[i - 1][j]:
+            i -= 1
+        else:
+            j -= 1
+    placements = []
+    for index, k in enumerate(asked):
+        turn = transcript.turns[k]
+        title, match = titles.get(index, ("Introduction" if k == 0 else short_title(turn.text),
+                                          0.0))
+        placements.append(Placement(Chapter(title, 0.0 if index == 0 else turn.start), k,
+                                    opening_words(turn.text), match))
+    return placements

@@ -15,12 +15,23 @@ from typing import Any, TypeVar
 import click
 
 from exporter import __version__, timecode
+from exporter.audio import audio_duration
+from exporter.chapterfiles import EXPORT_FORMATS
 from exporter.errors import ExporterError, UsageError
+from exporter.fsutil import atomic_write
 from exporter.inspect import speaker_times, to_json, turn_durations
-from exporter.pipeline import make_subtitles
+from exporter.model import Chapter
+from exporter.pipeline import (
+    ChapterPlan,
+    export_chapters,
+    make_subtitles,
+    plan_chapters,
+    write_episode_chapters,
+)
 from exporter.readers import FORMAT_NAMES, read_transcript
 from exporter.segment import LABEL_MODES, PRESETS
 from exporter.writers import SUBTITLE_FORMATS
+from exporter.writers.id3 import TaggedChapter, WriteReport, read_chapters, remove_chapters
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -216,6 +227,202 @@ def subtitles(app: App, transcript: str, outputs: tuple[str, ...], fmt: str | No
     elif written and not app.quiet:
         click.echo(f"Wrote {', '.join(written)}: {len(result.cues)} cues from "
                    f"{len(result.words)} words in {len(result.transcript.turns)} turns", err=True)
+
+
+def chapters_json(chapters: list[Chapter]) -> dict[str, Any]:
+    """The JSON shape shared by ``chapters preview`` and ``chapters show``."""
+    return {"chapters": [{"start": c.start, "end": c.end, "title": c.title, "url": c.url}
+                         for c in chapters]}
+
+
+def _clock(seconds: float | None) -> str:
+    return timecode.format_time(seconds or 0.0, fraction=False)
+
+
+def echo_chapter_table(chapters: list[Chapter], notes: list[str] | None = None,
+                       note_heading: str = "") -> None:
+    width = max([len(c.title) for c in chapters] + [5])
+    head = f"{'#':>3}  {'start':8}  {'end':8}  {'length':8}  {'title':<{width}}"
+    click.echo(head + (f"  {note_heading}" if note_heading else ""))
+    for number, chapter in enumerate(chapters, 1):
+        length = (chapter.end or 0.0) - (chapter.start or 0.0)
+        line = (f"{number:>3}  {_clock(chapter.start)}  {_clock(chapter.end)}  "
+                f"{_clock(length)}  {chapter.title:<{width}}")
+        if notes:
+            line += f"  {notes[number - 1]}"
+        click.echo(line.rstrip())
+
+
+def transcript_option(func: F) -> F:
+    return click.option("--transcript", type=click.Path(dir_okay=False),
+                        help="Transcript whose chapter titles are placed (or that places "
+                             "the titles of --chapters).")(func)
+
+
+def chapters_file_option(func: F) -> F:
+    return click.option("--chapters", "chapters_file", type=click.Path(dir_okay=False),
+                        help="Chapter list: timed in any common format, or one title per "
+                             "line to be placed from the transcript.")(func)
+
+
+def questions_option(func: F) -> F:
+    return click.option("--from-questions", is_flag=True,
+                        help="Make chapters at the host's questions, titled from the show "
+                             "notes' question list when there is one.")(func)
+
+
+def safety_options(func: F) -> F:
+    func = click.option("--dry-run", is_flag=True,
+                        help="Show what would change; write nothing.")(func)
+    func = click.option("--output", type=click.Path(dir_okay=False),
+                        help="Write a tagged copy here; EPISODE stays as it is.")(func)
+    return click.option("--backup", is_flag=True,
+                        help="Keep the original as EPISODE.bak.")(func)
+
+
+@cli.group()
+def chapters() -> None:
+    """Preview, write, show, remove and export chapters."""
+
+
+@chapters.command()
+@click.argument("transcript", type=click.Path(dir_okay=False))
+@click.option("--audio", type=click.Path(dir_okay=False),
+              help="The episode; its length ends the last chapter.")
+@chapters_file_option
+@questions_option
+@input_format_option
+@json_option
+@pass_app
+def preview(app: App, transcript: str, audio: str | None, chapters_file: str | None,
+            from_questions: bool, input_format: str | None, as_json: bool) -> None:
+    """Show the chapters for TRANSCRIPT, with the words each inferred one opens with."""
+    duration = audio_duration(audio) if audio else None
+    plan = plan_chapters(transcript, chapters_file=chapters_file,
+                         from_questions=from_questions, duration=duration,
+                         input_format=input_format)
+    _warn_all(app, plan)
+    if as_json:
+        echo_json(chapters_json(plan.chapters))
+        return
+    notes = [f"\"{p.anchor}\" (turn {p.turn + 1})" if p and p.turn is not None else ""
+             for p in plan.placements]
+    echo_chapter_table(plan.chapters, notes if any(notes) else None, "opens with")
+
+
+def _warn_all(app: App, plan: ChapterPlan) -> None:
+    for warning in plan.warnings:
+        app.warn(warning)
+
+
+def _report_write(app: App, report: WriteReport, as_json: bool, dry_run: bool) -> None:
+    for note in report.notes:
+        app.warn(note)
+    if as_json:
+        echo_json({**chapters_json([t.chapter for t in report.after]),
+                   "file": report.target, "changed": report.changed,
+                   "written": report.written, "backup": report.backup})
+        return
+    if dry_run:
+        click.echo(f"Would write {len(report.after)} chapters to {report.target} "
+                   f"(now {len(report.before)}):")
+        echo_chapter_table([t.chapter for t in report.after])
+        if not report.changed:
+            click.echo("No change: the file already has exactly these chapters.")
+        return
+    if not app.quiet:
+        state = "wrote" if report.written else "unchanged, already had"
+        click.echo(f"{report.target}: {state} {len(report.after)} chapters"
+                   + (f" (backup: {report.backup})" if report.backup else ""), err=True)
+
+
+@chapters.command()
+@click.argument("episode", type=click.Path(dir_okay=False))
+@transcript_option
+@chapters_file_option
+@questions_option
+@safety_options
+@click.option("--id3v2-version", "version", type=click.Choice(["3", "4"]), default="3",
+              show_default=True,
+              help="ID3v2.3 is what every player reads; 2.4 is the opt-in.")
+@click.option("--chapter-image", type=click.Path(dir_okay=False),
+              help="A PNG or JPEG shown with every chapter.")
+@input_format_option
+@json_option
+@pass_app
+def write(app: App, episode: str, transcript: str | None, chapters_file: str | None,
+          from_questions: bool, backup: bool, output: str | None, dry_run: bool,
+          version: str, chapter_image: str | None, input_format: str | None,
+          as_json: bool) -> None:
+    """Write chapters into EPISODE's ID3 tag (CHAP and CTOC frames), safely."""
+    if transcript is None and chapters_file is None:
+        raise UsageError("give --transcript or --chapters")
+    plan, report = write_episode_chapters(
+        episode, transcript=transcript, chapters_file=chapters_file,
+        from_questions=from_questions, version=int(version), image=chapter_image,
+        output=output, backup=backup, dry_run=dry_run, input_format=input_format)
+    _warn_all(app, plan)
+    _report_write(app, report, as_json, dry_run)
+
+
+@chapters.command()
+@click.argument("episode", type=click.Path(dir_okay=False))
+@json_option
+def show(episode: str, as_json: bool) -> None:
+    """Show the chapters in EPISODE as a player sees them (table-of-contents order)."""
+    tagged: list[TaggedChapter] = read_chapters(episode)
+    if as_json:
+        echo_json(chapters_json([t.chapter for t in tagged]))
+        return
+    if not tagged:
+        click.echo(f"{episode}: no chapters")
+        return
+    notes = [" ".join(filter(None, [t.element_id, t.chapter.url or "",
+                                    "image" if t.has_image else ""])) for t in tagged]
+    echo_chapter_table([t.chapter for t in tagged], notes, "id, url, image")
+
+
+@chapters.command()
+@click.argument("episode", type=click.Path(dir_okay=False))
+@safety_options
+@json_option
+@pass_app
+def remove(app: App, episode: str, backup: bool, output: str | None, dry_run: bool,
+           as_json: bool) -> None:
+    """Take all chapters out of EPISODE; every other tag stays."""
+    report = remove_chapters(episode, output=output, backup=backup, dry_run=dry_run)
+    if as_json:
+        echo_json({"file": report.target, "removed": len(report.before),
+                   "changed": report.changed, "written": report.written})
+    elif dry_run:
+        click.echo(f"Would remove {len(report.before)} chapters from {report.target}")
+    elif not app.quiet:
+        click.echo(f"{report.target}: removed {len(report.before)} chapters", err=True)
+
+
+@chapters.command()
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
+              help="The chapter format to write.")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False),
+              help="File to write (default: stdout).")
+@transcript_option
+@click.option("--audio", type=click.Path(dir_okay=False),
+              help="The episode; its length ends the last chapter.")
+@input_format_option
+@pass_app
+def export(app: App, source: str, fmt: str, output: str | None, transcript: str | None,
+           audio: str | None, input_format: str | None) -> None:
+    """Export chapters from SOURCE (a tagged MP3, a chapter file or a transcript)."""
+    text, plan = export_chapters(source, fmt, transcript=transcript, audio=audio,
+                                 input_format=input_format)
+    _warn_all(app, plan)
+    if output and output != "-":
+        atomic_write(output, text)
+        if not app.quiet:
+            click.echo(f"Wrote {len(plan.chapters)} chapters to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
 
 
 def main() -> None:

@@ -1,0 +1,529 @@
+"""ID3 chapters (CHAP and CTOC frames) in MP3 files, written without risk to the file.
+
+What players need, each point from a real player's behaviour:
+
+- one CHAP frame per chapter and one top-level, ordered CTOC listing them all in
+  time order (without a CTOC, Apple Podcasts and Overcast show no list);
+- ID3v2.3 with UTF-16 text by default (v2.4 chapter sub-frames break Apple Podcasts
+  past about 50-character titles, and ffmpeg misreads them);
+- element IDs ``chp0``, ``chp1``...; TIT2 first in each CHAP (VLC shows the first
+  sub-frame), then WXXX and APIC; byte offsets 0xFFFFFFFF;
+- CHAP frames stored in start-time order: mutagen orders frames by size, which
+  lists chapters out of order in ffmpeg, mpv and VLC, so :class:`_OrderedID3`
+  writes them in order itself.
+
+The MP3 is the producer's master. Every other frame survives, including frames
+mutagen does not know; the audio bytes after the tag are copied unchanged (and
+checked); the new file is built next to the original, fsynced, read back and
+verified, and only then renamed over it (:class:`~exporter.fsutil.AtomicFile`).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import struct
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from mutagen import MutagenError
+from mutagen.id3 import (
+    APIC,
+    CHAP,
+    CTOC,
+    ID3,
+    TIT2,
+    WXXX,
+    CTOCFlags,
+    Encoding,
+    ID3NoHeaderError,
+    PictureType,
+)
+from mutagen.id3._tags import save_frame
+from mutagen.id3._util import BitPaddedInt
+
+from exporter.errors import AudioError, InputError, OutputError
+from exporter.fsutil import AtomicFile
+from exporter.model import Chapter
+
+TOC_ID = "toc"
+NO_OFFSET = 0xFFFFFFFF
+#: Fixed padding after the frames, so that writing the same chapters twice gives
+#: the same bytes.
+PADDING = 1024
+_CHUNK = 1 << 20
+
+
+class _OrderedID3(ID3):
+    """mutagen's ID3, but with CTOC and then the CHAP frames in start-time order at
+    the end of the tag, instead of wherever their size would sort them."""
+
+    def _write(self, config: Any) -> bytes:
+        chapters = sorted(self.getall("CHAP"), key=lambda f: (f.start_time, f.element_id))
+        tocs = self.getall("CTOC")
+        saved = self._copy()
+        self.delall("CHAP")
+        self.delall("CTOC")
+        try:
+            rest = bytes(super()._write(config))
+        finally:
+            self._restore(saved)
+        return rest + b"".join(save_frame(f, config=config) for f in [*tocs, *chapters])
+
+
+@dataclass(frozen=True)
+class TaggedChapter:
+    """A chapter as a player reads it from the tag."""
+
+    chapter: Chapter
+    element_id: str
+    has_image: bool
+
+
+@dataclass
+class Mp3Facts:
+    """Where the parts of an MP3 file are."""
+
+    size: int
+    audio_start: int
+    duration: float
+    tag_version: int | None  # 3 or 4, None without an ID3v2 tag
+
+
+@dataclass
+class WriteReport:
+    """What a chapter write did (or, with ``dry_run``, would do)."""
+
+    target: str
+    before: list[TaggedChapter]
+    after: list[TaggedChapter]
+    changed: bool
+    written: bool
+    backup: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+# -- checking the file -----------------------------------------------------------
+
+_OTHER_FORMATS = [
+    (b"RIFF", "a WAV (RIFF) file"), (b"fLaC", "a FLAC file"), (b"OggS", "an Ogg file"),
+    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"%PDF", "a PDF"),
+    (b"PK\x03\x04", "a ZIP archive"),
+]
+_BITRATES = {
+    (1, 1): [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+    (1, 2): [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+    (1, 3): [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+    (2, 1): [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+    (2, 2): [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+}
+_RATES = {1: [44100, 48000, 32000], 2: [22050, 24000, 16000], 25: [11025, 12000, 8000]}
+
+
+def _frame_length(header: bytes) -> int | None:
+    """The length of the MPEG audio frame starting with these 4 bytes, or None."""
+    if len(header) < 4 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0:
+        return None
+    version_bits = (header[1] >> 3) & 3
+    layer_bits = (header[1] >> 1) & 3
+    bitrate_index = header[2] >> 4
+    rate_index = (header[2] >> 2) & 3
+    padding = (header[2] >> 1) & 1
+    if version_bits == 1 or layer_bits == 0 or bitrate_index in (0, 15) or rate_index == 3:
+        return None
+    version = {3: 1, 2: 2, 0: 25}[version_bits]
+    layer = 4 - layer_bits
+    key = (1, layer) if version == 1 else (2, 1 if layer == 1 else 2)
+    bitrate = _BITRATES[key][bitrate_index] * 1000
+    rate = _RATES[version][rate_index]
+    if layer == 1:
+        return (12 * bitrate // rate + padding) * 4
+    if layer == 3 and version != 1:
+        return 72 * bitrate // rate + padding
+    return 144 * bitrate // rate + padding
+
+
+def _tail_tags_size(handle: BinaryIO, size: int) -> int:
+    """Bytes at the end taken by an ID3v1 and/or APE tag."""
+    tail = 0
+    if size >= 128:
+        handle.seek(size - 128)
+        if handle.read(3) == b"TAG":
+            tail = 128
+    if size - tail >= 32:
+        handle.seek(size - tail - 32)
+        footer = handle.read(32)
+        if footer[:8] == b"APETAGEX":
+            ape_size = struct.unpack("<I", footer[12:16])[0]
+            flags = struct.unpack("<I", footer[20:24])[0]
+            tail += ape_size + (32 if flags & (1 << 31) else 0)
+    return tail
+
+
+def _check_stream(handle: BinaryIO, start: int, end: int, source: str) -> None:
+    """Refuse a stream cut short: the last frame must be whole, and a Xing/Info
+    header's byte count, when there is one, must be there."""
+    handle.seek(start)
+    head = handle.read(4096)
+    first = head.find(b"\xff")
+    while first >= 0 and _frame_length(head[first:first + 4]) is None:
+        first = head.find(b"\xff", first + 1)
+    if first < 0:
+        raise AudioError("no MPEG audio frame at the start of the audio", source)
+    for marker in (b"Xing", b"Info"):
+        at = head.find(marker, first, first + 64)
+        if at >= 0 and len(head) >= at + 16:
+            flags = struct.unpack(">I", head[at + 4:at + 8])[0]
+            offset = at + 8 + (4 if flags & 1 else 0)
+            if flags & 2:
+                expected = struct.unpack(">I", head[offset:offset + 4])[0]
+                if end - start - first < expected - 4:  # encoders differ by a few bytes
+                    raise AudioError(f"the MP3 is truncated ({end - start - first} of "
+                                     f"{expected} audio bytes)", source)
+    # Walk the last frames: find a run of three frames in the tail and follow it.
+    window = min(end - start, 32 * 1441)
+    handle.seek(end - window)
+    tail = handle.read(window)
+    position = 0
+    while position < len(tail) - 4:
+        length = _frame_length(tail[position:position + 4])
+        if length and _chain(tail, position, 3):
+            break
+        position += 1
+    else:
+        return  # too little audio to tell; mutagen already found frames
+    while position < len(tail):
+        length = _frame_length(tail[position:position + 4])
+        if length is None:
+            return  # trailing data that is not audio; not a cut-off frame
+        if position + length > len(tail):
+            raise AudioError("the MP3 is truncated (its last audio frame is cut off)",
+                             source)
+        position += length
+
+
+def _chain(data: bytes, position: int, count: int) -> bool:
+    for _ in range(count):
+        length = _frame_length(data[position:position + 4])
+        if length is None:
+            return False
+        position += length
+        if position >= len(data):
+            return True
+    return True
+
+
+def inspect_mp3(path: str | os.PathLike[str]) -> Mp3Facts:
+    """Check that ``path`` is a whole MP3 and find its parts.
+
+    :raises AudioError: for a missing, unreadable, non-MP3 or truncated file.
+    """
+    from mutagen.mp3 import MP3
+
+    source = os.fspath(path)
+    try:
+        with open(source, "rb") as handle:
+            magic = handle.read(16)
+            size = os.fstat(handle.fileno()).st_size
+            if size == 0:
+                raise AudioError("the file is empty, not an MP3", source)
+            for prefix, what in _OTHER_FORMATS:
+                if magic.startswith(prefix):
+                    raise AudioError(f"{what}, not an MP3", source)
+            if magic[4:8] == b"ftyp":
+                raise AudioError("an MP4/M4A file, not an MP3", source)
+            try:
+                length = float(getattr(MP3(handle).info, "length", 0.0))
+            except MutagenError as exc:
+                raise AudioError(f"not an MP3 ({exc})", source) from None
+            version: int | None = None
+            audio_start = 0
+            try:
+                handle.seek(0)
+                tags = ID3(handle, load_v1=False, translate=False)
+                version = tags.version[1]
+                audio_start = tags.size
+            except ID3NoHeaderError:
+                pass
+            except MutagenError as exc:
+                raise AudioError(f"its ID3 tag is damaged ({exc})", source) from None
+            if audio_start >= size:
+                raise AudioError("the ID3 tag claims more bytes than the file has", source)
+            end = size - _tail_tags_size(handle, size)
+            _check_stream(handle, audio_start, end, source)
+    except OSError as exc:
+        raise AudioError(f"cannot read the file ({exc.strerror})", source) from None
+    return Mp3Facts(size, audio_start, length, version if version in (3, 4) else None)
+
+
+# -- reading ---------------------------------------------------------------------
+
+
+def _text(frames: Any, key: str) -> str | None:
+    found = frames.getall(key) if frames else []
+    return str(found[0]) if found else None
+
+
+def chapters_in(tags: ID3) -> list[TaggedChapter]:
+    """The chapters as a player sees them: in the top-level CTOC's order, or by start
+    time when there is no CTOC."""
+    chaps = {f.element_id: f for f in tags.getall("CHAP")}
+    order: list[str] = []
+    for toc in tags.getall("CTOC"):
+        if toc.flags & CTOCFlags.TOP_LEVEL:
+            order = [e for e in toc.child_element_ids if e in chaps]
+            break
+    if not order:
+        order = sorted(chaps, key=lambda e: (chaps[e].start_time, e))
+    out = []
+    for element_id in order:
+        frame = chaps[element_id]
+        urls = frame.sub_frames.getall("WXXX") if frame.sub_frames else []
+        out.append(TaggedChapter(
+            Chapter(_text(frame.sub_frames, "TIT2") or "", frame.start_time / 1000,
+                    frame.end_time / 1000, urls[0].url if urls else None),
+            element_id, bool(frame.sub_frames and frame.sub_frames.getall("APIC"))))
+    return out
+
+
+def _load(handle: str | BinaryIO) -> _OrderedID3:
+    try:
+        return _OrderedID3(handle, load_v1=False, translate=False)
+    except ID3NoHeaderError:
+        return _OrderedID3()
+
+
+def read_chapters(path: str | os.PathLike[str]) -> list[TaggedChapter]:
+    """The chapters in an MP3's ID3 tag.
+
+    :raises AudioError: when the file is not a readable MP3.
+    """
+    inspect_mp3(path)
+    try:
+        return chapters_in(_load(os.fspath(path)))
+    except MutagenError as exc:
+        raise AudioError(f"cannot read its ID3 tag ({exc})", path) from None
+
+
+# -- writing ---------------------------------------------------------------------
+
+
+def _reheader(frame: bytes, source: int, target: int) -> bytes | None:
+    """A raw frame mutagen does not know, with its header converted between v2.3 and
+    v2.4, or None when its flags (compression, encryption...) make that unsafe."""
+    name, body = frame[:4], frame[10:]
+    flags = frame[8:10]
+    format_flags = flags[1] & (0x4F if source == 4 else 0xE0)
+    if format_flags:
+        return None
+    size = (BitPaddedInt.to_str(len(body), width=4) if target == 4
+            else struct.pack(">I", len(body)))
+    return name + size + b"\x00\x00" + body
+
+
+def _convert(tags: _OrderedID3, source: int | None, target: int, notes: list[str]) -> None:
+    """Bring the tag to ID3v2.``target`` without losing what it holds.
+
+    mutagen's v2.3 conversion deletes frames that v2.3 lacks; they are put back (a
+    v2.3 reader skips what it does not know, and the producer keeps the data).
+    """
+    if source == target or source is None:
+        return
+    if target == 3:
+        kept = [f for key in ("TDRC", "TDRL", "TDTG", "TDOR", "TSOA", "TSOP", "TSOT", "TSST",
+                              "TMOO", "TPRO", "TDEN", "TIPL", "TMCL", "RVA2", "EQU2", "ASPI",
+                              "SEEK", "SIGN") for f in tags.getall(key)]
+        tags.update_to_v23()
+        for frame in kept:
+            if frame.HashKey not in tags:
+                tags.add(frame)
+    else:
+        tags.update_to_v24()
+    converted = []
+    for raw in tags.unknown_frames:
+        new = _reheader(raw, source, target)
+        if new is None:
+            notes.append(f"an unknown {raw[:4].decode('latin-1')} frame with compression "
+                         f"or encryption cannot be moved to ID3v2.{target}; it was dropped")
+        else:
+            converted.append(new)
+    tags.unknown_frames = converted
+    tags._unknown_v2_version = target
+
+
+def render_tag(tags: _OrderedID3, version: int) -> bytes:
+    """The complete ID3v2 tag as bytes, padding included."""
+    buffer = io.BytesIO()
+    tags.save(buffer, v1=0, v2_version=version, v23_sep="/", padding=lambda _info: PADDING)
+    return buffer.getvalue()
+
+
+def _chapter_frames(chapters: Sequence[Chapter], version: int,
+                    image: tuple[bytes, str] | None) -> list[Any]:
+    encoding = Encoding.UTF16 if version == 3 else Encoding.UTF8
+    frames: list[Any] = []
+    ids = [f"chp{i}" for i in range(len(chapters))]
+    for element_id, chapter in zip(ids, chapters, strict=True):
+        subs: list[Any] = [TIT2(encoding=encoding, text=[chapter.title])]
+        if chapter.url:
+            subs.append(WXXX(encoding=encoding, desc="", url=chapter.url))
+        if image is not None:
+            subs.append(APIC(encoding=encoding, mime=image[1], type=PictureType.OTHER,
+                             desc="", data=image[0]))
+        frames.append(CHAP(element_id=element_id,
+                           start_time=round((chapter.start or 0.0) * 1000),
+                           end_time=round((chapter.end or 0.0) * 1000),
+                           start_offset=NO_OFFSET, end_offset=NO_OFFSET, sub_frames=subs))
+    frames.append(CTOC(element_id=TOC_ID, flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                       child_element_ids=ids, sub_frames=[]))
+    return frames
+
+
+def _copy_audio(source: BinaryIO, start: int, target: BinaryIO) -> int:
+    """Copy from ``start`` to the end; return the CRC-32 of what was copied."""
+    source.seek(start)
+    crc = 0
+    while chunk := source.read(_CHUNK):
+        crc = zlib.crc32(chunk, crc)
+        target.write(chunk)
+    return crc
+
+
+def _crc_from(handle: BinaryIO, start: int) -> int:
+    handle.seek(start)
+    crc = 0
+    while chunk := handle.read(_CHUNK):
+        crc = zlib.crc32(chunk, crc)
+    return crc
+
+
+def _backup(source: Path) -> str:
+    """Keep the original as NAME.mp3.bak: a hard link where possible, else a copy."""
+    backup = source.with_name(source.name + ".bak")
+    staging = source.with_name(f".{source.name}.bak.part")
+    try:
+        try:
+            staging.unlink(missing_ok=True)
+            os.link(source, staging)
+            os.replace(staging, backup)
+        except OSError:
+            with AtomicFile(backup, like=source) as out, open(source, "rb") as handle:
+                shutil.copyfileobj(handle, out.file, _CHUNK)
+                out.commit()
+    except OSError as exc:
+        raise OutputError(f"cannot keep a backup ({exc.strerror})", backup) from None
+    return str(backup)
+
+
+def _rewrite(path: str | os.PathLike[str], change: Callable[[_OrderedID3], None],
+             version: int | None, *, output: str | os.PathLike[str] | None,
+             backup: bool, dry_run: bool) -> WriteReport:
+    source = Path(path)
+    facts = inspect_mp3(source)
+    target = Path(output) if output is not None else source
+    try:
+        with open(source, "rb") as handle:
+            tags = _load(handle)
+            handle.seek(0)
+            old_tag = handle.read(facts.audio_start)
+    except (OSError, MutagenError) as exc:
+        raise AudioError(f"cannot read its ID3 tag ({exc})", source) from None
+    before = chapters_in(tags)
+    version = version or 3
+    notes: list[str] = []
+    _convert(tags, facts.tag_version, version, notes)
+    change(tags)
+    new_tag = render_tag(tags, version)
+    after = chapters_in(tags)
+    changed = new_tag != old_tag
+    report = WriteReport(str(target), before, after, changed, written=False, notes=notes)
+    if dry_run or (not changed and output is None):
+        return report
+    with AtomicFile(target, like=source) as out, open(source, "rb") as handle:
+        try:
+            out.file.write(new_tag)
+            crc = _copy_audio(handle, facts.audio_start, out.file)
+            out.file.flush()
+        except OSError as exc:
+            raise OutputError(f"cannot write the file ({exc.strerror})", target) from None
+        _verify(out.file, len(new_tag), crc, after, target)
+        if backup and output is None:
+            report.backup = _backup(source)
+        out.commit()
+    report.written = True
+    return report
+
+
+def _verify(handle: BinaryIO, audio_start: int, crc: int, expected: list[TaggedChapter],
+            target: Path) -> None:
+    """Read the new file back before it replaces anything."""
+    handle.seek(0)
+    try:
+        found = chapters_in(_load(handle))
+    except MutagenError as exc:
+        raise OutputError(f"the new tag did not read back ({exc})", target) from None
+    if found != expected:
+        raise OutputError("the new tag did not read back as written", target)
+    if _crc_from(handle, audio_start) != crc:
+        raise OutputError("the audio did not copy intact", target)
+
+
+def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
+                   version: int = 3, image: str | os.PathLike[str] | None = None,
+                   output: str | os.PathLike[str] | None = None, backup: bool = False,
+                   dry_run: bool = False) -> WriteReport:
+    """Replace the chapters in an MP3's ID3 tag.
+
+    :param chapters: finished chapters (timed and contiguous, see
+        :func:`exporter.chapters.finish`).
+    :param version: 3 (the default, what players read best) or 4.
+    :param image: a PNG or JPEG shown with every chapter.
+    :param output: write a tagged copy there instead of changing ``path``.
+    :param backup: keep the original as ``NAME.mp3.bak``.
+    :param dry_run: work out the change but write nothing.
+    :raises AudioError: when ``path`` is not a whole MP3.
+    :raises InputError: for an unreadable or unknown image.
+    :raises OutputError: when the result cannot be written; ``path`` is unchanged.
+    """
+    picture = _read_image(image) if image is not None else None
+
+    def change(tags: _OrderedID3) -> None:
+        tags.delall("CHAP")
+        tags.delall("CTOC")
+        for frame in _chapter_frames(chapters, version, picture):
+            tags.add(frame)
+
+    return _rewrite(path, change, version, output=output, backup=backup, dry_run=dry_run)
+
+
+def remove_chapters(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | None = None,
+                    backup: bool = False, dry_run: bool = False) -> WriteReport:
+    """Take every CHAP and CTOC frame out of an MP3's tag; the rest stays.
+
+    :raises AudioError: when ``path`` is not a whole MP3.
+    :raises OutputError: when the result cannot be written; ``path`` is unchanged.
+    """
+    facts = inspect_mp3(path)
+
+    def change(tags: _OrderedID3) -> None:
+        tags.delall("CHAP")
+        tags.delall("CTOC")
+
+    return _rewrite(path, change, facts.tag_version, output=output, backup=backup,
+                    dry_run=dry_run)
+
+
+def _read_image(path: str | os.PathLike[str]) -> tuple[bytes, str]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the image ({exc.strerror})", path) from None
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return data, "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return data, "image/jpeg"
+    raise InputError("a chapter image must be a PNG or JPEG", path)
