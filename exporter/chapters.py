@@ -41,7 +41,9 @@ you your yeah know think kind sort things thing get got going gonna wanna well a
 lot actually mean say said want see something
 """.split())
 
-QUESTION_BONUS = 1.0
+# Any value from 0.3 to 0.8 gives the hand-made placement on both samples; 0.5 sits
+# in the middle of that range rather than on an edge tuned to one episode.
+QUESTION_BONUS = 0.5
 FUZZY_WEIGHT = 0.8
 POSITION_WEIGHT = 3.0
 

@@ -75,3 +75,29 @@ def readonly_dir(tmp_path: Path) -> Iterator[Path]:
         yield path
     finally:
         subprocess.run(["umount", str(path)], check=False)
+
+
+@pytest.fixture
+def readonly_episode(tmp_path: Path) -> Iterator[Path]:
+    """A copy of the sample episode in a directory that cannot be written, even by
+    root (a tmpfs remounted read-only), the file itself read-only too."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        copy = temp_copy(EPISODE, folder)
+        copy.chmod(0o444)
+        folder.chmod(0o555)
+        yield copy
+        folder.chmod(0o755)
+        return
+    mount = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)],
+                           capture_output=True, text=True, check=False)
+    if mount.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs as root: {mount.stderr.strip()}")
+    try:
+        copy = temp_copy(EPISODE, folder)
+        copy.chmod(0o444)
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        yield copy
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)

@@ -497,7 +497,15 @@ def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
         for frame in _chapter_frames(chapters, version, picture):
             tags.add(frame)
 
-    return _rewrite(path, change, version, output=output, backup=backup, dry_run=dry_run)
+    report = _rewrite(path, change, version, output=output, backup=backup, dry_run=dry_run)
+    if version == 4 and (picture is not None or any(
+            len(c.title.encode("utf-8")) > 120 or len(c.url or "") > 120 for c in chapters)):
+        # v2.4 sizes are "syncsafe"; past 127 bytes they differ from v2.3's, and
+        # ffmpeg (so mpv and VLC) and Apple Podcasts read chapter sub-frames wrongly.
+        report.notes.append("ID3v2.4 chapter sub-frames over 127 bytes (an image, or a long "
+                            "title or url) are misread by ffmpeg-based players and Apple "
+                            "Podcasts; the default ID3v2.3 has no such problem")
+    return report
 
 
 def remove_chapters(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | None = None,

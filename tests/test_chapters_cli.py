@@ -1,0 +1,131 @@
+"""``exporter chapters``: exact exit codes and output, and a master file left alone."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EPISODE, EPISODE_TRANSCRIPT, SAMPLE, invoke, temp_copy
+from tests.test_chapters import HUMAN_MAPPING
+
+
+def test_preview_shows_the_placed_titles() -> None:
+    result = invoke("-q", "chapters", "preview", SAMPLE)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["#", "start", "end", "length", "title", "opens", "with"]
+    assert len(lines) == 15
+    for line, (title, _) in zip(lines[1:], HUMAN_MAPPING, strict=True):
+        assert title in line
+    assert lines[3].startswith("  3  00:01:35  00:03:32  00:01:57  AMD's Software Strategy")
+    assert '"And so in terms of your work at AMD, obviously, ..." (turn 5)' in lines[3]
+
+
+def test_preview_json_shape() -> None:
+    result = invoke("-q", "chapters", "preview", SAMPLE, "--json")
+    data = json.loads(result.stdout)
+    assert list(data) == ["chapters"]
+    assert data["chapters"][4] == {"start": 274.0, "end": 616.0,
+                                   "title": "Transition and Adoption in AI Hardware",
+                                   "url": None}
+
+
+def test_write_show_export_remove(tmp_path: Path) -> None:
+    episode = temp_copy(EPISODE, tmp_path)
+    result = invoke("chapters", "write", episode, "--transcript", EPISODE_TRANSCRIPT)
+    assert result.exit_code == 0
+    assert result.stderr == f"{episode}: wrote 3 chapters\n"
+    shown = json.loads(invoke("chapters", "show", episode, "--json").stdout)["chapters"]
+    assert [(c["title"], c["start"]) for c in shown] == [
+        ("Introduction to AI Engineering Podcast", 0.0),
+        ("Interview with Anush Ilangavan from AMD", 30.0),
+        ("AMD's Software Strategy in AI", 95.0)]
+    assert shown[-1]["end"] == pytest.approx(116.767, abs=0.001)
+    again = invoke("chapters", "write", episode, "--transcript", EPISODE_TRANSCRIPT)
+    assert again.stderr == f"{episode}: unchanged, already had 3 chapters\n"
+    exported = invoke("chapters", "export", episode, "--format", "youtube")
+    assert exported.stdout == ("0:00 Introduction to AI Engineering Podcast\n"
+                               "0:30 Interview with Anush Ilangavan from AMD\n"
+                               "1:35 AMD's Software Strategy in AI\n")
+    removed = invoke("chapters", "remove", episode)
+    assert removed.stderr == f"{episode}: removed 3 chapters\n"
+    assert invoke("chapters", "show", episode).stdout == f"{episode}: no chapters\n"
+
+
+def test_export_from_a_transcript_to_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "chapters.json"
+    result = invoke("-q", "chapters", "export", SAMPLE, "--format", "podcast-json", "-o", out)
+    assert result.exit_code == 0
+    data = json.loads(out.read_text())
+    assert data["version"] == "1.2.0"
+    assert [c["startTime"] for c in data["chapters"]][:3] == [0.0, 30.0, 95.0]
+
+
+def test_write_needs_a_source(tmp_path: Path) -> None:
+    result = invoke("chapters", "write", temp_copy(EPISODE, tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "Error: give --transcript or --chapters"
+
+
+def bad_cases(tmp: Path) -> list[tuple[list[str], Path, str]]:
+    wav = tmp / "wav.mp3"
+    wav.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 300)
+    text = tmp / "text.mp3"
+    text.write_text("hello\n" * 50)
+    png = tmp / "png.mp3"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 300)
+    cut = tmp / "cut.mp3"
+    cut.write_bytes(EPISODE.read_bytes()[:200_000])
+    ok = temp_copy(EPISODE, tmp)
+    late = tmp / "late.txt"
+    late.write_text("00:00 Intro\n05:00 After the end\n")
+    same = tmp / "same.txt"
+    same.write_text("00:00 Intro\n00:30 One\n00:30 Two\n")
+    empty = tmp / "empty.txt"
+    empty.write_text(";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=5\ntitle=\n")
+    nomatch = tmp / "nomatch.txt"
+    nomatch.write_text("x" * 500 + "\n")
+    return [
+        (["--chapters", str(late)], wav, f"{wav}: a WAV (RIFF) file, not an MP3"),
+        (["--chapters", str(late)], text, f"{text}: not an MP3"),
+        (["--chapters", str(late)], png, f"{png}: a PNG image, not an MP3"),
+        (["--chapters", str(late)], cut, f"{cut}: the MP3 is truncated"),
+        (["--chapters", str(late)], ok, f"{late}: chapter 'After the end' starts at "
+                                        "00:05:00.000, after the audio ends"),
+        (["--chapters", str(same)], ok, f"{same}: two chapters start at the same time"),
+        (["--chapters", str(empty)], ok, f"{empty}: a chapter has an empty title"),
+        (["--chapters", str(nomatch)], ok, f"{nomatch}: not a chapter list"),
+    ]
+
+
+@pytest.mark.parametrize("case", range(8))
+def test_bad_input_leaves_the_mp3_byte_identical(tmp_path: Path, case: int) -> None:
+    args, episode, message = bad_cases(tmp_path)[case]
+    before = episode.read_bytes()
+    result = invoke("chapters", "write", episode, *args)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"Error: {message}")
+    assert len(result.stderr.splitlines()) == 1
+    assert episode.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_read_only_file_and_directory(readonly_episode: Path) -> None:
+    before = readonly_episode.read_bytes()
+    result = invoke("chapters", "write", readonly_episode, "--transcript", EPISODE_TRANSCRIPT)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {readonly_episode}: cannot write in ")
+    assert readonly_episode.read_bytes() == before
+
+
+def test_untimed_titles_need_a_transcript(write_text: Callable[..., Path],
+                                          tmp_path: Path) -> None:
+    titles = write_text("Intro\nMiddle\n", "titles.txt")
+    result = invoke("chapters", "write", temp_copy(EPISODE, tmp_path), "--chapters", titles)
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {titles}: these chapter titles have no times; give "
+                             "the transcript (--transcript) to place them\n")
