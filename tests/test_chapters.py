@@ -21,7 +21,7 @@ HUMAN_MAPPING = [
     # the next turn (7:51) is about CPU-GPU communication.
     ("Transition and Adoption in AI Hardware", 7),
     ("Quantization and Model Efficiency", 10),        # [11] 10:16 host asks about quantization
-    ("AMD's Software Strategy in AI", 4),             # [5] 1:35 the host asks about strategy
+    ("Open Source and Platform Risk", 12),            # [13] 12:54 open source vs CUDA
     # [19] 18:33 the consumers of hardware at each stage of the life cycle
     ("AI Hardware Ecosystem and Consumer Interaction", 18),
     ("Local AI and Consumer Grade Applications", 22),  # [23] 24:27 local inference, consumer grade
