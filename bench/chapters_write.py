@@ -1,0 +1,83 @@
+"""Benchmark: writing chapters into a 200 MB MP3, set against ``cp`` of the same file
+in the same run (target: at most 1.5x the copy time).
+
+Our write fsyncs the new file before renaming it over the original (a crash must
+leave a whole file), and reads it back to verify it; ``cp`` does neither. So the
+copy is timed twice: plain ``cp``, and ``cp`` followed by ``sync`` of the copy.
+
+Run: ``.venv/bin/python bench/chapters_write.py [--size-mb 200]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT
+
+from exporter.model import Chapter
+from exporter.writers.id3 import inspect_mp3, write_chapters
+
+EPISODE = ROOT / "samples" / "sample-episode.mp3"
+
+
+def ffmpeg() -> str:
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    import imageio_ffmpeg
+
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def big_mp3(path: Path, size_mb: int) -> Path:
+    """The sample episode looped (frames copied, not re-encoded) to about size_mb."""
+    loops = max(1, size_mb * 1_000_000 // EPISODE.stat().st_size)
+    subprocess.run([ffmpeg(), "-v", "error", "-y", "-stream_loop", str(loops), "-i",
+                    str(EPISODE), "-c", "copy", str(path)], check=True)
+    return path
+
+
+def clock(func: object) -> float:
+    start = time.perf_counter()
+    func()  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size-mb", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=ROOT) as tmp:
+        source = big_mp3(Path(tmp) / "big.mp3", args.size_mb)
+        copy = Path(tmp) / "copy.mp3"
+        duration = inspect_mp3(source).duration
+        sets = [[Chapter(f"Chapter {i} {tag}", i * duration / 14, (i + 1) * duration / 14)
+                 for i in range(14)] for tag in ("A", "B")]
+        cp, cp_sync, ours = [], [], []
+        for run in range(args.repeat):
+            copy.unlink(missing_ok=True)
+            cp.append(clock(lambda: subprocess.run(["cp", str(source), str(copy)],
+                                                   check=True)))
+            copy.unlink()
+            cp_sync.append(clock(lambda: subprocess.run(
+                ["sh", "-c", f'cp "{source}" "{copy}" && sync "{copy}"'], check=True)))
+            chapters = sets[run % 2]  # alternate, so every write is a real change
+            ours.append(clock(lambda chapters=chapters: write_chapters(source, chapters)))
+        size = source.stat().st_size / 1e6
+    c, cs, o = (statistics.median(x) for x in (cp, cp_sync, ours))
+    print(f"chapters write, {size:.0f} MB MP3, median of {args.repeat}: ours {o:.3f} s; "
+          f"cp {c:.3f} s (ratio {o / c:.2f}x); cp + sync {cs:.3f} s (ratio {o / cs:.2f}x); "
+          "target <= 1.5x cp")
+
+
+if __name__ == "__main__":
+    main()
