@@ -101,3 +101,10 @@ def readonly_episode(tmp_path: Path) -> Iterator[Path]:
         yield copy
     finally:
         subprocess.run(["umount", str(folder)], check=False)
+
+
+def ffmpeg_exe() -> str:
+    """ffmpeg from PATH, else the one imageio-ffmpeg ships (as the package itself does)."""
+    import imageio_ffmpeg
+
+    return shutil.which("ffmpeg") or str(imageio_ffmpeg.get_ffmpeg_exe())

@@ -20,7 +20,7 @@ from mutagen.id3 import APIC, COMM, ID3, TIT2, TPE1, TXXX, Encoding
 from exporter.errors import AudioError, OutputError
 from exporter.model import Chapter
 from exporter.writers.id3 import inspect_mp3, read_chapters, remove_chapters, write_chapters
-from tests.conftest import EPISODE, temp_copy
+from tests.conftest import EPISODE, ffmpeg_exe, temp_copy
 
 COVER = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20  # stands in for cover art bytes
 UNKNOWN = b"XQZW" + b"\x00\x00\x00\x05" + b"\x00\x00" + b"hello"  # a v2.4 frame mutagen lacks
@@ -70,8 +70,8 @@ def test_ffprobe_lists_every_chapter_in_order(episode: Path) -> None:
 def test_ffmpeg_ffmetadata_lists_them_too(episode: Path, tmp_path: Path) -> None:
     write_chapters(episode, CHAPTERS)
     out = tmp_path / "meta.txt"
-    subprocess.run(["ffmpeg", "-v", "error", "-i", str(episode), "-f", "ffmetadata", str(out)],
-                   check=True)
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(episode), "-f", "ffmetadata",
+                    str(out)], check=True)
     text = out.read_text(encoding="utf-8")
     assert text.count("[CHAPTER]") == 3
     assert [line[6:] for line in text.splitlines() if line.startswith("title=")][-3:] == [

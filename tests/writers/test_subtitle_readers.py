@@ -7,7 +7,6 @@ import subprocess
 from datetime import timedelta
 from pathlib import Path
 
-import imageio_ffmpeg
 import pysubs2
 import pytest
 import srt
@@ -15,7 +14,7 @@ import webvtt
 
 from exporter.pipeline import make_subtitles
 from tests.browser import browser_page, serve
-from tests.conftest import EPISODE, SAMPLE
+from tests.conftest import EPISODE, SAMPLE, ffmpeg_exe
 
 TRICKY = "Q&A <with> AT&T --> you"
 MS = timedelta(milliseconds=1)
@@ -32,16 +31,12 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {p.stem + p.suffix: p for p in out.iterdir()}
 
 
-def ffmpeg() -> str:
-    return shutil.which("ffmpeg") or imageio_ffmpeg.get_ffmpeg_exe()
-
-
 @pytest.mark.parametrize("name", ["sample.vtt", "sample.srt", "tricky.vtt"])
 def test_ffmpeg_converts_without_errors_and_keeps_every_cue(files: dict[str, Path],
                                                             name: str) -> None:
     source = files[name]
     target = source.with_name(source.name + ".ass")
-    proc = subprocess.run([ffmpeg(), "-v", "error", "-y", "-i", str(source), str(target)],
+    proc = subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-i", str(source), str(target)],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0 and proc.stderr == ""
     dialogues = [line for line in target.read_text().splitlines()
