@@ -9,12 +9,12 @@ killed at any other moment leaves nothing behind.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import secrets
 import stat
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
 
 from exporter.errors import OutputError
 
@@ -62,7 +62,7 @@ class AtomicFile:
         except OSError as exc:
             raise OutputError(f"cannot write in {str(self.directory)!r} ({exc.strerror})",
                               self.target) from None
-        self.file: BinaryIO = os.fdopen(fd, "w+b")
+        self.file: io.BufferedRandom = os.fdopen(fd, "w+b")
 
     def _open(self) -> int:
         with contextlib.suppress(OSError, AttributeError):

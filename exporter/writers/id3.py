@@ -410,8 +410,8 @@ def _copy_audio(source: BinaryIO, start: int, target: BinaryIO) -> int:
     return done
 
 
-def _same_bytes(first: BinaryIO, first_at: int, second: BinaryIO, second_at: int,
-                length: int) -> bool:
+def _same_bytes(first: io.BufferedIOBase, first_at: int, second: io.BufferedIOBase,
+                second_at: int, length: int) -> bool:
     """Whether two stretches of two files hold the same bytes."""
     one, two = bytearray(_CHUNK * 8), bytearray(_CHUNK * 8)
     first.seek(first_at)
