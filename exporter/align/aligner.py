@@ -1,0 +1,314 @@
+"""Every word of the transcript, aligned to the episode audio.
+
+Turn starts are the anchors: each turn is aligned on its own, from just before its
+start to just after the next turn's, so turns go to a process pool in any order and
+the result does not depend on the number of workers. Inside a turn, pocketsphinx
+gets windows of about 12 s of speech at a time (whole turns of minutes fail outright,
+and cost grows faster than the window): each window starts where the last confidently
+aligned word of the one before ended, and its last few words are aligned again at the
+start of the next window, so no word sits at an edge.
+
+A window that fails is tried again with wide beams, then in halves. Words that still
+cannot be aligned are spread over the time between their aligned neighbours by their
+speaking time; they are marked "interpolated", never dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from exporter.align.audio import DecodedAudio, decode
+from exporter.align.estimate import spread
+from exporter.align.sphinx import TokenTime, WindowAligner
+from exporter.align.text import tokens_for
+from exporter.model import Transcript, Word
+from exporter.speech import word_weight
+
+CHUNK_SECONDS = 12.0
+OVERLAP_WORDS = 4
+BEFORE = 1.0  # transcript times are often rounded; speech may start a little early
+AFTER = 0.3
+MIN_WORD, MAX_WORD = 0.03, 2.0
+
+
+@dataclass(frozen=True)
+class TurnJob:
+    index: int
+    speaker: str
+    words: tuple[str, ...]
+    start: float  # where the turn should start in the audio
+    limit: float  # where it must be over
+    pcm_path: str
+    samples: int
+
+
+@dataclass(frozen=True)
+class TurnAlignment:
+    """How one turn was aligned.
+
+    :param method: ``aligned`` (first try), ``retried`` (wide beams or smaller
+        windows were needed) or ``interpolated`` (some words could not be aligned).
+    :param confidence: from 0 to 1: the share of words aligned and plausible.
+    """
+
+    index: int
+    start: float
+    words: tuple[Word, ...]
+    method: str
+    confidence: float
+    suspicious: int = 0
+
+
+@dataclass
+class Alignment:
+    """The words of the whole transcript with their times in the audio."""
+
+    words: list[Word]
+    turns: list[TurnAlignment]
+    duration: float
+    offset: float = 0.0
+    peaks: list[float] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+_ALIGNERS: dict[bool, WindowAligner] = {}
+
+
+def _aligner(wide: bool) -> WindowAligner:
+    if wide not in _ALIGNERS:
+        _ALIGNERS[wide] = WindowAligner(wide)
+    return _ALIGNERS[wide]
+
+
+class _Audio:
+    """Reads windows of the job's PCM file."""
+
+    def __init__(self, job: TurnJob) -> None:
+        self.audio = DecodedAudio(_Path(job.pcm_path), job.samples)
+
+    def read(self, start: float, end: float) -> tuple[bytes, float]:
+        start = max(0.0, start)
+        return self.audio.read(start, end), start
+
+
+def _Path(path: str) -> os.PathLike[str]:
+    from pathlib import Path
+
+    return Path(path)
+
+
+def _estimate(words: Sequence[str]) -> float:
+    return sum(word_weight(w) for w in words)
+
+
+def _try(tokens: list[str], audio: _Audio, start: float, end: float,
+         wide: bool) -> list[TokenTime] | None:
+    pcm, offset = audio.read(start, end)
+    return _aligner(wide).align(tokens, pcm, offset)
+
+
+def align_turn(job: TurnJob) -> TurnAlignment:
+    """Align one turn's words inside its stretch of audio (runs in a worker)."""
+    words = job.words
+    tokens = [tokens_for(w) for w in words]
+    audio = _Audio(job)
+    times: list[tuple[float, float] | None] = [None] * len(words)
+    method = "aligned"
+    cursor = max(0.0, job.start - BEFORE)
+    i = 0
+    while i < len(words):
+        # The next chunk: about CHUNK_SECONDS of speech.
+        j, seconds = i, 0.0
+        while j < len(words) and (j == i or seconds < CHUNK_SECONDS):
+            seconds += word_weight(words[j])
+            j += 1
+        done, used = _align_chunk(words, tokens, i, j, cursor, job.limit, audio, times)
+        if used != "aligned":
+            method = "interpolated" if used == "interpolated" or method == "interpolated" \
+                else "retried"
+        last = j >= len(words)
+        keep = done if last else max(i + 1, min(done, j - OVERLAP_WORDS))
+        if keep < len(words) and times[keep] is not None and not last:
+            cursor = max(cursor, times[keep][0] - 0.15)  # type: ignore[index]
+            for k in range(keep, j):
+                times[k] = None  # aligned again, with more context, in the next window
+        elif keep > 0 and times[keep - 1] is not None:
+            cursor = max(cursor, times[keep - 1][1])  # type: ignore[index]
+        i = keep
+    _settle_sentence_starts(words, times)
+    result, interpolated = _fill(words, times, job)
+    if interpolated:
+        method = "interpolated"
+    suspicious = sum(1 for w in result if w.method == "aligned"
+                     and not MIN_WORD <= w.end - w.start <= MAX_WORD)
+    aligned = sum(1 for w in result if w.method == "aligned")
+    confidence = (aligned - suspicious) / len(result) if result else 0.0
+    if suspicious > max(2, len(result) // 10):
+        method = "interpolated" if method == "interpolated" else method
+    return TurnAlignment(job.index, result[0].start if result else job.start, tuple(result),
+                         method, round(max(confidence, 0.0), 3), suspicious)
+
+
+def _align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
+                 cursor: float, limit: float, audio: _Audio,
+                 times: list[tuple[float, float] | None]) -> tuple[int, str]:
+    """Align words[i:j] from ``cursor``; record their times. Returns how far it got
+    and how (``aligned``, ``retried``, ``interpolated``)."""
+    last = j >= len(words)
+    estimate = _estimate(words[i:j])
+    end = limit if last else min(limit, cursor + estimate * 1.6 + 2.0)
+    flat = [t for k in range(i, j) for t in tokens[k]]
+    if not flat:
+        return j, "aligned"  # nothing to say (dashes); timed from the neighbours
+    for wide in (False, True):
+        found = _try(flat, audio, cursor, end, wide)
+        if found is not None:
+            _record(found, tokens, i, j, times)
+            return j, "aligned" if not wide else "retried"
+    if j - i > 1:
+        middle = i + (j - i) // 2
+        got, how = _align_chunk(words, tokens, i, middle, cursor, limit, audio, times)
+        return got, "retried" if how == "aligned" else how
+    return j, "interpolated"
+
+
+def _record(found: list[TokenTime], tokens: list[list[str]], i: int, j: int,
+            times: list[tuple[float, float] | None]) -> None:
+    position = 0
+    for k in range(i, j):
+        count = len(tokens[k])
+        if count:
+            first, last = found[position], found[position + count - 1]
+            times[k] = (round(first.start, 3), round(last.end, 3))
+            position += count
+
+
+_SENTENCE_END = re.compile(r"[.?!][\"')\]\u201d\u2019]*$")
+
+
+def _settle_sentence_starts(words: Sequence[str],
+                            times: list[tuple[float, float] | None]) -> None:
+    """Move a sentence's first word across the pause it was pulled into.
+
+    The aligner sometimes glues a short sentence-initial word ("And", "But") to the
+    end of the sentence before, leaving the pause after it. People pause at the
+    end of a sentence, not after its first word: when a sentence's first word starts
+    exactly where the last one ended and a long pause follows it, it belongs just
+    before the next word.
+    """
+    for k in range(1, len(words) - 1):
+        prev, here, nxt = times[k - 1], times[k], times[k + 1]
+        if prev is None or here is None or nxt is None:
+            continue
+        if not _SENTENCE_END.search(words[k - 1]):
+            continue
+        if here[0] - prev[1] < 0.02 and nxt[0] - here[1] >= 0.25:
+            length = here[1] - here[0]
+            times[k] = (round(nxt[0] - length, 3), nxt[0])
+
+
+def _fill(words: Sequence[str], times: list[tuple[float, float] | None],
+          job: TurnJob) -> tuple[list[Word], bool]:
+    """Words with times; those without are spread between their neighbours."""
+    out: list[Word] = []
+    interpolated = False
+    k = 0
+    while k < len(words):
+        if times[k] is not None:
+            start, end = times[k]  # type: ignore[misc]
+            out.append(Word(words[k], start, end, job.speaker, job.index, "aligned"))
+            k += 1
+            continue
+        gap_end = k
+        while gap_end < len(words) and times[gap_end] is None:
+            gap_end += 1
+        left = out[-1].end if out else max(0.0, job.start)
+        right_time = times[gap_end][0] if gap_end < len(words) else None  # type: ignore[index]
+        right = right_time if right_time is not None else min(
+            job.limit, left + _estimate(words[k:gap_end]) + 0.2)
+        # Words with no sound of their own (a dash) are not a failure.
+        silent = all(not tokens_for(w) for w in words[k:gap_end])
+        interpolated = interpolated or not silent
+        for text, (s, e) in zip(words[k:gap_end], spread(words[k:gap_end], left, right),
+                                strict=True):
+            out.append(Word(text, s, max(e, s), job.speaker, job.index,
+                            "aligned" if silent else "interpolated"))
+        k = gap_end
+    return out, interpolated
+
+
+def align(transcript: Transcript, audio: str | os.PathLike[str], *, jobs: int | None = None,
+          offset: float = 0.0,
+          progress: Callable[[str, float], None] | None = None) -> Alignment:
+    """Align every word of ``transcript`` to ``audio``.
+
+    :param jobs: worker processes (default: one per core); the result is the same
+        whatever the number.
+    :param offset: seconds to add to the transcript's times (audio before the
+        transcript's zero, such as an intro added later).
+    :param progress: called with a stage name and a fraction done.
+    :raises AudioError: when the audio cannot be decoded.
+    """
+    decoded = decode(audio, on_progress=(lambda s: progress("decode", s)) if progress
+                     else None)
+    try:
+        return _align_decoded(transcript, decoded, jobs, offset, progress)
+    finally:
+        decoded.close()
+
+
+def _align_decoded(transcript: Transcript, decoded: DecodedAudio, jobs: int | None,
+                   offset: float,
+                   progress: Callable[[str, float], None] | None) -> Alignment:
+    turns = transcript.turns
+    duration = decoded.duration
+    warnings: list[str] = []
+    job_list = []
+    for index, turn in enumerate(turns):
+        start = turn.start + offset
+        nxt = turns[index + 1].start + offset if index + 1 < len(turns) else duration
+        limit = min(duration, max(nxt, start) + AFTER)
+        if start >= duration:
+            warnings.append(f"turn {index + 1} (at {turn.start:.1f} s) starts after the "
+                            f"audio ends ({duration:.1f} s); its words are placed at the end")
+        job_list.append(TurnJob(index, turn.speaker, tuple(turn.words), min(start, duration),
+                                limit, str(decoded.path), decoded.samples))
+    workers = jobs or os.cpu_count() or 1
+    results: list[TurnAlignment] = []
+    if workers == 1:
+        for job in job_list:
+            results.append(align_turn(job))
+            if progress:
+                progress("align", len(results) / len(job_list))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            # Longest turns first keeps both cores busy to the end; results are put
+            # back in transcript order.
+            order = sorted(job_list, key=lambda j: -len(j.words))
+            futures = {job.index: pool.submit(align_turn, job) for job in order}
+            done: dict[int, TurnAlignment] = {}
+            for index in sorted(futures, key=lambda i: -len(job_list[i].words)):
+                done[index] = futures[index].result()
+                if progress:
+                    progress("align", len(done) / len(job_list))
+            results = [done[i] for i in range(len(job_list))]
+    words = _monotonic([w for r in results for w in r.words])
+    return Alignment(words, results, duration, offset, decoded.peaks, warnings)
+
+
+def _monotonic(words: list[Word]) -> list[Word]:
+    """Make times never go backwards across turn edges (crosstalk, overlaps)."""
+    out: list[Word] = []
+    floor = 0.0
+    for word in words:
+        start = max(word.start, floor)
+        end = max(word.end, start)
+        if start != word.start or end != word.end:
+            word = Word(word.text, start, end, word.speaker, word.turn, word.method)
+        out.append(word)
+        floor = start
+    return out

@@ -1,0 +1,145 @@
+"""Audio in: ffmpeg decodes the episode to 16 kHz mono 16-bit PCM, as a stream.
+
+The PCM goes to a temporary file that alignment windows are read from, so no
+process ever holds the whole episode in memory (a 3-hour episode is 345 MB at
+16 kHz). While the stream passes, a small array of peaks (one per 100 ms) is kept
+for the review page's loudness strip.
+
+ffmpeg is the system's when it is on PATH, else imageio-ffmpeg's bundled binary;
+pydub is pointed at the same binary.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from exporter.errors import AudioError
+
+RATE = 16_000
+BYTES_PER_SAMPLE = 2
+PEAK_SECONDS = 0.1
+_CHUNK = RATE * BYTES_PER_SAMPLE * 4  # four seconds
+
+
+@lru_cache(maxsize=1)
+def ffmpeg_exe() -> str:
+    """The ffmpeg binary: the system's, or the one imageio-ffmpeg ships."""
+    found = shutil.which("ffmpeg")
+    if found:
+        path = found
+    else:
+        import imageio_ffmpeg
+
+        path = str(imageio_ffmpeg.get_ffmpeg_exe())
+    from pydub import AudioSegment
+
+    AudioSegment.converter = path
+    return path
+
+
+@dataclass
+class DecodedAudio:
+    """16 kHz mono PCM of an episode, in a temporary file.
+
+    :param path: the raw PCM file (little-endian int16).
+    :param samples: how many samples it holds.
+    :param peaks: the loudest sample of every 100 ms, from 0 to 1.
+    """
+
+    path: Path
+    samples: int
+    peaks: list[float] = field(default_factory=list)
+
+    @property
+    def duration(self) -> float:
+        return self.samples / RATE
+
+    def read(self, start: float, end: float) -> bytes:
+        """The PCM between two times (clipped to the audio)."""
+        first = max(0, int(start * RATE))
+        last = min(self.samples, int(end * RATE))
+        if last <= first:
+            return b""
+        with open(self.path, "rb") as handle:
+            handle.seek(first * BYTES_PER_SAMPLE)
+            return handle.read((last - first) * BYTES_PER_SAMPLE)
+
+    def close(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _ffmpeg_error(stderr: bytes) -> str:
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()
+             if line.strip()]
+    return lines[-1] if lines else "ffmpeg could not decode it"
+
+
+def stream_pcm(source: str | os.PathLike[str]) -> Iterator[bytes]:
+    """16 kHz mono s16le chunks of the audio, straight from ffmpeg.
+
+    :raises AudioError: when ffmpeg cannot decode the file, or it has no audio.
+    """
+    path = os.fspath(source)
+    if not Path(path).is_file():
+        raise AudioError("no such file", path)
+    proc = subprocess.Popen(
+        [ffmpeg_exe(), "-nostdin", "-v", "error", "-i", path, "-vn", "-ac", "1", "-ar",
+         str(RATE), "-f", "s16le", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    total = 0
+    try:
+        while chunk := proc.stdout.read(_CHUNK):
+            total += len(chunk)
+            yield chunk
+    finally:
+        proc.stdout.close()
+        stderr = proc.stderr.read()
+        proc.stderr.close()
+        code = proc.wait()
+    if code != 0 or total == 0:
+        raise AudioError(f"not audio that ffmpeg can decode ({_ffmpeg_error(stderr)})", path)
+
+
+def decode(source: str | os.PathLike[str],
+           on_progress: Callable[[float], None] | None = None,
+           directory: str | None = None) -> DecodedAudio:
+    """Decode the whole episode to a temporary PCM file, keeping peaks on the way.
+
+    :param on_progress: called with the seconds decoded so far.
+    :raises AudioError: when the file cannot be decoded.
+    """
+    handle = tempfile.NamedTemporaryFile(prefix="exporter-", suffix=".pcm", dir=directory,
+                                         delete=False)
+    path = Path(handle.name)
+    peaks: list[float] = []
+    samples = 0
+    carry = np.zeros(0, dtype=np.int16)
+    window = int(RATE * PEAK_SECONDS)
+    try:
+        with handle:
+            for chunk in stream_pcm(source):
+                handle.write(chunk)
+                data = np.concatenate([carry, np.frombuffer(chunk, dtype="<i2")])
+                whole = len(data) // window * window
+                if whole:
+                    block = np.abs(data[:whole].astype(np.int32)).reshape(-1, window)
+                    peaks.extend((block.max(axis=1) / 32768).round(3).tolist())
+                carry = data[whole:]
+                samples += len(chunk) // BYTES_PER_SAMPLE
+                if on_progress is not None:
+                    on_progress(samples / RATE)
+            if len(carry):
+                peaks.append(round(float(np.abs(carry.astype(np.int32)).max()) / 32768, 3))
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return DecodedAudio(path, samples, peaks)
