@@ -8,6 +8,8 @@ one-line ``Error:`` in :meth:`ExporterGroup.invoke`, the only place that does so
 from __future__ import annotations
 
 import json
+import sys
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -15,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from exporter import __version__, timecode
+from exporter.align.aligner import Alignment
 from exporter.audio import audio_duration
 from exporter.chapterfiles import EXPORT_FORMATS
 from exporter.errors import ExporterError, UsageError
@@ -23,6 +26,7 @@ from exporter.inspect import speaker_times, to_json, turn_durations
 from exporter.model import Chapter
 from exporter.pipeline import (
     ChapterPlan,
+    align_episode,
     export_chapters,
     make_subtitles,
     plan_chapters,
@@ -52,6 +56,48 @@ class App:
         """A detail shown with ``-v``."""
         if self.verbose and not self.quiet:
             click.echo(message, err=True)
+
+
+    def progress(self, audio: str | None = None) -> Progress | None:
+        """A progress reporter for long work, shown on a terminal unless quiet."""
+        if self.quiet or not sys.stderr.isatty():
+            return None
+        total = None
+        if audio is not None:
+            try:
+                total = audio_duration(audio)
+            except ExporterError:
+                total = None
+        return Progress(total)
+
+
+class Progress:
+    """click progress bars on stderr for the stages of alignment."""
+
+    def __init__(self, audio_seconds: float | None) -> None:
+        self.audio_seconds = audio_seconds
+        self.stage: str | None = None
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, stage: str, value: float) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage, self.shown = stage, 0
+            label = {"decode": "Decoding audio", "align": "Aligning words"}.get(stage, stage)
+            self.bar = click.progressbar(length=1000, label=label, file=sys.stderr)
+            self.bar.__enter__()
+        fraction = value / self.audio_seconds if stage == "decode" and self.audio_seconds \
+            else (value if stage != "decode" else 0.0)
+        step = int(min(1.0, fraction) * 1000) - self.shown
+        if step > 0:
+            self.bar.update(step)
+            self.shown += step
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 pass_app = click.make_pass_decorator(App, ensure=True)
@@ -185,7 +231,11 @@ def inspect(app: App, transcript: str, input_format: str | None, as_json: bool) 
 @click.option("--format", "fmt", type=click.Choice(SUBTITLE_FORMATS), default=None,
               help="Subtitle format for every output, whatever its extension.")
 @click.option("--audio", type=click.Path(dir_okay=False),
-              help="The episode audio; its length ends the last turn.")
+              help="The episode audio: every word is aligned to it.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes for alignment (default: one per core).")
+@click.option("--offset", type=float, default=0.0, show_default=True,
+              help="Seconds of audio before the transcript's zero (an intro added later).")
 @click.option("--style", "preset", type=click.Choice(sorted(PRESETS)), default="captions",
               show_default=True,
               help="captions: Netflix English rules; transcript: fewer, longer cues.")
@@ -202,7 +252,8 @@ def inspect(app: App, transcript: str, input_format: str | None, as_json: bool) 
 @json_option
 @pass_app
 def subtitles(app: App, transcript: str, outputs: tuple[str, ...], fmt: str | None,
-              audio: str | None, preset: str, max_line_chars: int | None,
+              audio: str | None, jobs: int | None, offset: float, preset: str,
+              max_line_chars: int | None,
               max_lines: int | None, min_duration: float | None, max_duration: float | None,
               max_cps: float | None, speaker_labels: str | None, input_format: str | None,
               as_json: bool) -> None:
@@ -213,8 +264,14 @@ def subtitles(app: App, transcript: str, outputs: tuple[str, ...], fmt: str | No
     if not outputs:
         stem = transcript.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         outputs = (f"{stem}.{fmt or 'vtt'}",)
-    result = make_subtitles(transcript, outputs, style, fmt=fmt, audio=audio,
-                            input_format=input_format)
+    progress = app.progress(audio) if audio else None
+    try:
+        result = make_subtitles(transcript, outputs, style, fmt=fmt, audio=audio,
+                                input_format=input_format, jobs=jobs, offset=offset,
+                                progress=progress)
+    finally:
+        if progress:
+            progress.close()
     for warning in result.warnings:
         app.warn(warning)
     for path, text in result.outputs:
@@ -227,6 +284,56 @@ def subtitles(app: App, transcript: str, outputs: tuple[str, ...], fmt: str | No
     elif written and not app.quiet:
         click.echo(f"Wrote {', '.join(written)}: {len(result.cues)} cues from "
                    f"{len(result.words)} words in {len(result.transcript.turns)} turns", err=True)
+
+
+@cli.command("align")
+@click.argument("transcript", type=click.Path(dir_okay=False))
+@click.argument("episode", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the word timings here as JSON (default: stdout).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes (default: one per core); the result is the same.")
+@click.option("--offset", type=float, default=0.0, show_default=True,
+              help="Seconds of audio before the transcript's zero (an intro added later).")
+@input_format_option
+@pass_app
+def align_command(app: App, transcript: str, episode: str, output: str | None,
+                  jobs: int | None, offset: float, input_format: str | None) -> None:
+    """Align every word of TRANSCRIPT to EPISODE and write the word timings."""
+    progress = app.progress(episode)
+    try:
+        result = align_episode(transcript, episode, jobs=jobs, offset=offset,
+                               input_format=input_format, progress=progress)
+    finally:
+        if progress:
+            progress.close()
+    for warning in result.warnings:
+        app.warn(warning)
+    alignment = result.alignment
+    for turn in alignment.turns:
+        app.info(f"turn {turn.index + 1:>3} at {_clock(turn.start)}: {turn.method}, "
+                 f"confidence {turn.confidence:.0%}")
+    text = json.dumps(words_json(alignment), indent=1, ensure_ascii=False) + "\n"
+    if output and output != "-":
+        atomic_write(output, text)
+        if not app.quiet:
+            methods = Counter(w.method for w in alignment.words)
+            click.echo(f"Wrote {output}: {len(alignment.words)} words "
+                       f"({', '.join(f'{n} {m}' for m, n in sorted(methods.items()))}), "
+                       f"{len(alignment.turns)} turns", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def words_json(alignment: Alignment) -> dict[str, Any]:
+    """The ``align`` document: offset, every word, and each turn's confidence."""
+    return {
+        "offset": alignment.offset,
+        "words": [{"word": w.text, "start": w.start, "end": w.end, "speaker": w.speaker,
+                   "turn": w.turn, "method": w.method} for w in alignment.words],
+        "turns": [{"start": t.start, "confidence": t.confidence, "method": t.method}
+                  for t in alignment.turns],
+    }
 
 
 def chapters_json(chapters: list[Chapter]) -> dict[str, Any]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter.align import estimate_words
+from exporter.align.aligner import Alignment, TurnAlignment, align
 from exporter.audio import audio_duration
 from exporter.chapterfiles import export_format, read_chapter_file
 from exporter.chapters import Placement, episode_end, finish, place_titles
@@ -33,32 +34,76 @@ class SubtitleResult:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass
+class AlignResult:
+    """What :func:`align_episode` found."""
+
+    transcript: Transcript
+    alignment: Alignment
+    warnings: list[str] = field(default_factory=list)
+
+    def low_confidence(self, below: float = 0.8) -> list[TurnAlignment]:
+        return [t for t in self.alignment.turns if t.confidence < below]
+
+
+def align_episode(transcript: str | os.PathLike[str], audio: str | os.PathLike[str], *,
+                  jobs: int | None = None, offset: float = 0.0,
+                  input_format: str | None = None,
+                  progress: Callable[[str, float], None] | None = None) -> AlignResult:
+    """Read a transcript and align every word of it to the episode audio.
+
+    :raises InputError: for an unusable transcript.
+    :raises AudioError: for audio that cannot be decoded.
+    """
+    data = read_transcript(transcript, input_format)
+    alignment = align(data, audio, jobs=jobs, offset=offset, progress=progress)
+    warnings = [*data.warnings, *(f"{os.fspath(audio)}: {w}" for w in alignment.warnings)]
+    low = [t for t in alignment.turns if t.confidence < 0.8]
+    if low:
+        listed = ", ".join(f"{t.index + 1} ({t.confidence:.0%})" for t in low[:12])
+        warnings.append(f"{os.fspath(audio)}: low alignment confidence in {len(low)} of "
+                        f"{len(alignment.turns)} turns: {listed}"
+                        + (" ..." if len(low) > 12 else "")
+                        + "; is this the episode the transcript belongs to?")
+    return AlignResult(data, alignment, warnings)
+
+
 def make_subtitles(transcript: str | os.PathLike[str],
                    outputs: Sequence[str | os.PathLike[str]],
                    style: Style = CAPTIONS, *, fmt: str | None = None,
                    audio: str | os.PathLike[str] | None = None,
-                   input_format: str | None = None) -> SubtitleResult:
+                   input_format: str | None = None, jobs: int | None = None,
+                   offset: float = 0.0,
+                   progress: Callable[[str, float], None] | None = None) -> SubtitleResult:
     """Read a transcript, time its words, cut cues and write each output.
 
     :param outputs: files to write; the format follows each one's extension unless
         ``fmt`` is given. ``"-"`` renders without writing (the caller prints it).
-    :param audio: the episode; its duration ends the last turn.
+    :param audio: the episode: every word is aligned to it. Without it, words are
+        timed from the transcript's timestamps alone.
     :raises UsageError: for an output whose format is unknown, before any work.
-    :raises InputError: for an unusable transcript or audio.
+    :raises InputError: for an unusable transcript.
+    :raises AudioError: for audio that cannot be decoded.
     :raises OutputError: for an output that cannot be written (nothing partial is left).
     """
     writers: list[tuple[str, SubtitleWriter]] = [
         (os.fspath(out), subtitle_writer(out, fmt)) for out in outputs]
     style.check()
-    data = read_transcript(transcript, input_format)
-    warnings = list(data.warnings)
-    duration = audio_duration(audio) if audio is not None else None
-    if duration is not None and data.turns[-1].start >= duration:
-        warnings.append(f"{audio}: the audio ({duration:.1f} s) ends before the transcript's "
-                        f"last turn ({data.turns[-1].start:.1f} s); cues are clipped to it")
-    words = estimate_words(data, duration)
-    if duration is not None:
-        words = [w for w in words if w.start < duration - 0.1]
+    duration: float | None = None
+    if audio is not None:
+        aligned = align_episode(transcript, audio, jobs=jobs, offset=offset,
+                                input_format=input_format, progress=progress)
+        data, words, warnings = aligned.transcript, aligned.alignment.words, aligned.warnings
+        duration = aligned.alignment.duration
+        if data.turns[-1].start + offset >= duration:
+            warnings.append(f"{audio}: the audio ({duration:.1f} s) ends before the "
+                            f"transcript's last turn ({data.turns[-1].start:.1f} s); "
+                            "cues are clipped to it")
+            words = [w for w in words if w.start < duration - 0.1]
+    else:
+        data = read_transcript(transcript, input_format)
+        warnings = list(data.warnings)
+        words = estimate_words(data)
     cues = segment(words, style, end_of_audio=duration)
     result = SubtitleResult(data, words, cues, warnings=warnings)
     labels = style.speaker_labels != "never"

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from exporter.align.audio import DecodedAudio, decode
 from exporter.align.estimate import spread
@@ -88,17 +89,11 @@ class _Audio:
     """Reads windows of the job's PCM file."""
 
     def __init__(self, job: TurnJob) -> None:
-        self.audio = DecodedAudio(_Path(job.pcm_path), job.samples)
+        self.audio = DecodedAudio(Path(job.pcm_path), job.samples)
 
     def read(self, start: float, end: float) -> tuple[bytes, float]:
         start = max(0.0, start)
         return self.audio.read(start, end), start
-
-
-def _Path(path: str) -> os.PathLike[str]:
-    from pathlib import Path
-
-    return Path(path)
 
 
 def _estimate(words: Sequence[str]) -> float:
@@ -119,6 +114,11 @@ def align_turn(job: TurnJob) -> TurnAlignment:
     times: list[tuple[float, float] | None] = [None] * len(words)
     method = "aligned"
     cursor = max(0.0, job.start - BEFORE)
+    # The speaker's pace against the estimate: from the turn's own length at first
+    # (a turn given less time than its words need is spoken faster), then from what
+    # has been aligned.
+    natural = _estimate(words)
+    rate = min(1.0, max(0.3, (job.limit - job.start) / natural)) if natural else 1.0
     i = 0
     while i < len(words):
         # The next chunk: about CHUNK_SECONDS of speech.
@@ -126,19 +126,22 @@ def align_turn(job: TurnJob) -> TurnAlignment:
         while j < len(words) and (j == i or seconds < CHUNK_SECONDS):
             seconds += word_weight(words[j])
             j += 1
-        done, used = _align_chunk(words, tokens, i, j, cursor, job.limit, audio, times)
+        trusted, used = _align_chunk(words, tokens, i, j, cursor, job.limit, audio, times,
+                                     rate)
         if used != "aligned":
-            method = "interpolated" if used == "interpolated" or method == "interpolated" \
-                else "retried"
-        last = j >= len(words)
-        keep = done if last else max(i + 1, min(done, j - OVERLAP_WORDS))
-        if keep < len(words) and times[keep] is not None and not last:
-            cursor = max(cursor, times[keep][0] - 0.15)  # type: ignore[index]
-            for k in range(keep, j):
-                times[k] = None  # aligned again, with more context, in the next window
-        elif keep > 0 and times[keep - 1] is not None:
-            cursor = max(cursor, times[keep - 1][1])  # type: ignore[index]
-        i = keep
+            method = "interpolated" if "interpolated" in (used, method) else "retried"
+        # Untrusted words are aligned again, with more context, in the next window.
+        for k in range(trusted, j):
+            times[k] = None
+        if trusted > 0 and times[trusted - 1] is not None:
+            cursor = max(cursor, times[trusted - 1][1] - 0.05)  # type: ignore[index]
+            spoken = [k for k in range(trusted) if times[k] is not None]
+            if spoken and used == "aligned":
+                took = times[spoken[-1]][1] - times[spoken[0]][0]  # type: ignore[index]
+                expected = _estimate([words[k] for k in spoken])
+                if expected > 5.0:
+                    rate = min(2.0, max(0.3, took / expected))
+        i = trusted
     _settle_sentence_starts(words, times)
     result, interpolated = _fill(words, times, job)
     if interpolated:
@@ -155,23 +158,33 @@ def align_turn(job: TurnJob) -> TurnAlignment:
 
 def _align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
                  cursor: float, limit: float, audio: _Audio,
-                 times: list[tuple[float, float] | None]) -> tuple[int, str]:
-    """Align words[i:j] from ``cursor``; record their times. Returns how far it got
-    and how (``aligned``, ``retried``, ``interpolated``)."""
+                 times: list[tuple[float, float] | None], rate: float = 1.0
+                 ) -> tuple[int, str]:
+    """Align words[i:j] from ``cursor`` and record the times that can be trusted.
+
+    Returns the index up to which words are trusted, and how it went (``aligned``,
+    ``retried``, ``interpolated``). Unless the window runs to the end of the turn,
+    its last few words are not trusted: speech after them in the window is pulled
+    onto them, so they are aligned again at the start of the next window.
+    """
     last = j >= len(words)
-    estimate = _estimate(words[i:j])
-    end = limit if last else min(limit, cursor + estimate * 1.6 + 2.0)
+    # A window with much more speech than its words pulls them apart, so it is cut
+    # to the time these words should take at the pace the speaker has shown.
+    estimate = _estimate(words[i:j]) * rate
     flat = [t for k in range(i, j) for t in tokens[k]]
     if not flat:
         return j, "aligned"  # nothing to say (dashes); timed from the neighbours
-    for wide in (False, True):
+    attempts = [(False, 1.25), (False, 1.8), (True, 1.8)]
+    for number, (wide, stretch) in enumerate(attempts):
+        end = limit if last else min(limit, cursor + estimate * stretch + 1.0)
         found = _try(flat, audio, cursor, end, wide)
         if found is not None:
             _record(found, tokens, i, j, times)
-            return j, "aligned" if not wide else "retried"
+            trusted = j if (last or end >= limit) else max(i + 1, j - OVERLAP_WORDS)
+            return trusted, "aligned" if number == 0 else "retried"
     if j - i > 1:
         middle = i + (j - i) // 2
-        got, how = _align_chunk(words, tokens, i, middle, cursor, limit, audio, times)
+        got, how = _align_chunk(words, tokens, i, middle, cursor, limit, audio, times, rate)
         return got, "retried" if how == "aligned" else how
     return j, "interpolated"
 

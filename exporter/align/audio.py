@@ -77,10 +77,13 @@ class DecodedAudio:
         self.path.unlink(missing_ok=True)
 
 
-def _ffmpeg_error(stderr: bytes) -> str:
+def _ffmpeg_error(stderr: bytes, path: str) -> str:
     lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()
              if line.strip()]
-    return lines[-1] if lines else "ffmpeg could not decode it"
+    if not lines:
+        return "no audio stream"
+    # ffmpeg starts its messages with the file name, which the caller already gives.
+    return lines[-1].removeprefix(f"{path}: ")
 
 
 def stream_pcm(source: str | os.PathLike[str]) -> Iterator[bytes]:
@@ -106,7 +109,8 @@ def stream_pcm(source: str | os.PathLike[str]) -> Iterator[bytes]:
         proc.stderr.close()
         code = proc.wait()
     if code != 0 or total == 0:
-        raise AudioError(f"not audio that ffmpeg can decode ({_ffmpeg_error(stderr)})", path)
+        raise AudioError(f"not audio that ffmpeg can decode ({_ffmpeg_error(stderr, path)})",
+                         path)
 
 
 def decode(source: str | os.PathLike[str],
@@ -117,8 +121,9 @@ def decode(source: str | os.PathLike[str],
     :param on_progress: called with the seconds decoded so far.
     :raises AudioError: when the file cannot be decoded.
     """
-    handle = tempfile.NamedTemporaryFile(prefix="exporter-", suffix=".pcm", dir=directory,
-                                         delete=False)
+    # Kept after closing: alignment workers read windows from it; close() removes it.
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
+        prefix="exporter-", suffix=".pcm", dir=directory, delete=False)
     path = Path(handle.name)
     peaks: list[float] = []
     samples = 0

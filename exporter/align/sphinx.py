@@ -18,8 +18,8 @@ from exporter.align.text import Lexicon
 FRAME = 0.01
 #: The default beams, then wide ones for a retry: slower, but they find a path
 #: through audio that the tight beams prune away.
-NORMAL = {"beam": 1e-48, "wbeam": 7e-29, "pbeam": 1e-48}
-WIDE = {"beam": 1e-80, "wbeam": 1e-60, "pbeam": 1e-80}
+NORMAL = {"beam": 1e-48, "wbeam": 7e-29, "pbeam": 1e-48, "cmn": "batch"}
+WIDE = {"beam": 1e-80, "wbeam": 1e-60, "pbeam": 1e-80, "cmn": "batch"}
 _FILLERS = {"<s>", "</s>", "<sil>", "[NOISE]", "[SPEECH]", "<unk>"}
 _VARIANT = re.compile(r"\(\d+\)$")
 
@@ -39,6 +39,14 @@ class WindowAligner:
         self.decoder = Decoder(lm=None, loglevel="ERROR", **(WIDE if wide else NORMAL))
         self.lexicon = Lexicon.load()
         self.added: set[str] = set()
+        # The feature state (cepstral mean and more) carries over from one utterance
+        # to the next; resetting it makes a window's result independent of what the
+        # process aligned before, and so of the number of workers.
+        self.initial_cmn = self.decoder.get_cmn()
+
+    def reset(self) -> None:
+        self.decoder.reinit_feat()
+        self.decoder.set_cmn(self.initial_cmn)
 
     def _ensure(self, tokens: list[str]) -> None:
         missing = [t for t in dict.fromkeys(tokens) if t not in self.lexicon.words
@@ -57,6 +65,7 @@ class WindowAligner:
         self._ensure(tokens)
         try:
             self.decoder.set_align_text(" ".join(tokens))
+            self.reset()
             self.decoder.start_utt()
             self.decoder.process_raw(pcm, no_search=False, full_utt=True)
             self.decoder.end_utt()

@@ -43,7 +43,7 @@ def number_words(n: int) -> list[str]:
                        (100, "hundred")):
         if n >= size:
             rest = number_words(n % size) if n % size else []
-            return number_words(n // size) + [name] + rest
+            return [*number_words(n // size), name, *rest]
     return []  # pragma: no cover - every n >= 100 has a size above
 
 
@@ -51,7 +51,7 @@ def year_words(n: int) -> list[str]:
     """A year as it is said: 2017 -> twenty seventeen, 2005 -> two thousand five."""
     high, low = divmod(n, 100)
     if low == 0:
-        return number_words(high) + ["hundred"] if high % 10 else number_words(n)
+        return [*number_words(high), "hundred"] if high % 10 else number_words(n)
     if 2000 <= n < 2010:
         return number_words(n)
     return number_words(high) + (["oh"] if low < 10 else []) + number_words(low)
@@ -147,7 +147,7 @@ def tokens_for(word: str, lexicon: Lexicon | None = None) -> list[str]:
     []
     """
     lexicon = lexicon or Lexicon.load()
-    clean = word.strip("\"'“”‘’()[]{}<>,;:!?…").replace("’", "'")
+    clean = word.strip("\"'\u201c\u201d\u2018\u2019()[]{}<>,;:!?\u2026").replace("\u2019", "'")
     clean = clean.rstrip(".") if not re.search(r"\.\w", clean) else clean
     if not clean:
         return []
