@@ -36,7 +36,7 @@ class WindowAligner:
     """A pocketsphinx decoder set up for forced alignment."""
 
     def __init__(self, wide: bool = False) -> None:
-        self.decoder = Decoder(lm=None, loglevel="ERROR", **(WIDE if wide else NORMAL))
+        self.decoder = Decoder(lm=None, loglevel="FATAL", **(WIDE if wide else NORMAL))
         self.lexicon = Lexicon.load()
         self.added: set[str] = set()
         # The feature state (cepstral mean and more) carries over from one utterance
@@ -52,9 +52,12 @@ class WindowAligner:
         missing = [t for t in dict.fromkeys(tokens) if t not in self.lexicon.words
                    and t not in self.added]
         for index, token in enumerate(missing):
-            # Rebuilding the search once, after the last new word, is enough.
-            self.decoder.add_word(token, self.lexicon.pronounce(token),
-                                  index == len(missing) - 1)
+            variants = self.lexicon.pronunciations(token)
+            for number, phones in enumerate(variants):
+                name = token if number == 0 else f"{token}({number + 1})"
+                # Rebuilding the search once, after the last new word, is enough.
+                last = index == len(missing) - 1 and number == len(variants) - 1
+                self.decoder.add_word(name, phones, last)
             self.added.add(token)
 
     def align(self, tokens: list[str], pcm: bytes, offset: float) -> list[TokenTime] | None:

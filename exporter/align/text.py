@@ -92,6 +92,14 @@ class Lexicon:
                     words[word] = phones
         return Lexicon(words)
 
+    def pronunciations(self, token: str) -> list[str]:
+        """Every pronunciation to offer for a token (acronyms: as a word, and spelled)."""
+        if token.endswith(ACRONYM):
+            letters = token[: -len(ACRONYM)]
+            spelled = " ".join(self.words[f"{c}."] for c in letters if f"{c}." in self.words)
+            return [self.pronounce(letters), spelled]
+        return [self.pronounce(token)]
+
     def pronounce(self, token: str) -> str:
         """Phones for any token: the dictionary's, a possessive or plural of a
         dictionary word, or letter-to-sound."""
@@ -104,7 +112,28 @@ class Lexicon:
                 suffix = ("IH Z" if last in ("S", "Z", "SH", "ZH", "CH", "JH")
                           else "S" if last in ("P", "T", "K", "F", "TH") else "Z")
                 return f"{self.words[base]} {suffix}"
-        return letter_to_sound(token)
+        derived = self._derived(token)
+        return derived or letter_to_sound(token)
+
+    def _derived(self, token: str) -> str | None:
+        """A dictionary word plus a common suffix: parallel + izable, quantize + ation.
+
+        Letter-to-sound rules get such words badly wrong ("-izable"), and a wrong
+        pronunciation makes the aligner lose its way; most unknown words in speech
+        are a known word with an ending.
+        """
+        for ending, phones in _SUFFIX_PHONES:
+            if not token.endswith(ending) or len(token) - len(ending) < 3:
+                continue
+            stem = token[: -len(ending)]
+            for candidate in (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else ""):
+                if candidate and candidate in self.words:
+                    return f"{self.words[candidate]} {phones}"
+            # One more level: "containerization" = "container" + "iz" + "ation".
+            inner = self._derived(stem) if len(stem) > 5 else None
+            if inner:
+                return f"{inner} {phones}"
+        return None
 
 
 def _compound(word: str, lexicon: Lexicon) -> list[str] | None:
@@ -191,14 +220,25 @@ def _letters_or_word(part: str, lexicon: Lexicon) -> list[str]:
     if re.fullmatch(r"[A-Z]{2,5}s", part):
         # GPUs, APIs: the letters, the last one plural ("u's").
         return [*_spell(lower[:-2]), lower[-2] + "'s"]
-    # Short capitals are said letter by letter (AMD, GPU, FP); so is a word with no
-    # vowel to say (cpp in llama.cpp).
-    if (part.isupper() and len(part) <= 5) or not re.search(r"[aeiouy]", lower):
-        return _spell(lower)
+    if part.isupper() and len(part) <= 5:
+        # Capitals: two letters are spelled (AI, ML); a known word keeps the
+        # dictionary's reading (AMD spelled, HIP and TECH said); others may be said
+        # either way (CUDA, VRAM, PTAC), so both readings are offered to the aligner.
+        if len(part) <= 2:
+            return _spell(lower)
+        if lower in lexicon.words:
+            return [lower]
+        return [lower + ACRONYM] if re.search(r"[aeiouy]", lower) else _spell(lower)
+    if not re.search(r"[aeiouy]", lower):
+        return _spell(lower)  # nothing to say but letters (cpp in llama.cpp)
     if lower in lexicon.words or lower.endswith("'s"):
         return [lower]
     split = _compound(lower, lexicon) if len(lower) >= 7 else None
     return split or [lower]
+
+
+#: Marks a token said either as a word or letter by letter.
+ACRONYM = "#"
 
 
 def _spell(letters: str) -> list[str]:
@@ -227,6 +267,18 @@ _RULES: Sequence[tuple[str, str]] = sorted([
     ("o", "AA"), ("p", "P"), ("q", "K"), ("r", "R"), ("s", "S"), ("t", "T"), ("u", "AH"),
     ("v", "V"), ("w", "W"), ("x", "K S"), ("y", "IY"), ("z", "Z"), ("'", ""),
 ], key=lambda rule: -len(rule[0]))
+
+
+_SUFFIX_PHONES: Sequence[tuple[str, str]] = (
+    ("izability", "AY Z AH B IH L IH T IY"), ("izable", "AY Z AH B AH L"),
+    ("ization", "AH Z EY SH AH N"), ("izations", "AH Z EY SH AH N Z"),
+    ("izing", "AY Z IH NG"), ("ized", "AY Z D"), ("izes", "AY Z IH Z"), ("ize", "AY Z"),
+    ("ability", "AH B IH L IH T IY"), ("able", "AH B AH L"), ("ation", "EY SH AH N"),
+    ("ations", "EY SH AH N Z"), ("ments", "M AH N T S"), ("ment", "M AH N T"),
+    ("ness", "N AH S"), ("less", "L AH S"), ("ful", "F AH L"), ("ity", "IH T IY"),
+    ("ings", "IH NG Z"), ("ing", "IH NG"), ("ers", "ER Z"), ("er", "ER"), ("ed", "D"),
+    ("ly", "L IY"), ("ic", "IH K"), ("al", "AH L"), ("es", "IH Z"), ("s", "Z"),
+)
 
 
 def letter_to_sound(word: str) -> str:
