@@ -27,7 +27,7 @@ from exporter.align.estimate import spread
 from exporter.align.sphinx import TokenTime, WindowAligner
 from exporter.align.text import tokens_for
 from exporter.model import Transcript, Word
-from exporter.speech import word_weight
+from exporter.speech import pause_after, word_weight
 
 CHUNK_SECONDS = 12.0
 OVERLAP_WORDS = 4
@@ -219,9 +219,17 @@ def _settle_sentence_starts(words: Sequence[str],
             continue
         if not _SENTENCE_END.search(words[k - 1]):
             continue
-        if here[0] - prev[1] < 0.02 and nxt[0] - here[1] >= 0.25:
+        if here[0] - prev[1] >= 0.02 or _SENTENCE_END.search(words[k]):
+            continue  # a one-word sentence ("Right?") has its own pause after it
+        if nxt[0] - here[1] >= 0.25:
             length = here[1] - here[0]
             times[k] = (round(nxt[0] - length, 3), nxt[0])
+            continue
+        # Or the pause was swallowed into the word itself, which then lasts far
+        # longer than it takes to say: its sound is at its end.
+        expected = word_weight(words[k]) - pause_after(words[k])
+        if here[1] - here[0] > 2 * expected + 0.25:
+            times[k] = (round(here[1] - 1.3 * expected, 3), here[1])
 
 
 def _fill(words: Sequence[str], times: list[tuple[float, float] | None],

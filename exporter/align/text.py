@@ -94,6 +94,11 @@ class Lexicon:
 
     def pronunciations(self, token: str) -> list[str]:
         """Every pronunciation to offer for a token (acronyms: as a word, and spelled)."""
+        if token.endswith(ACRONYM) and token[:-1].isdigit():
+            year = int(token[:-1])
+            readings = [year_words(year), number_words(year)]
+            return [" ".join(self.words[w] for w in words) for words in readings
+                    if all(w in self.words for w in words)]
         if token.endswith(ACRONYM):
             letters = token[: -len(ACRONYM)]
             spelled = " ".join(self.words[f"{c}."] for c in letters if f"{c}." in self.words)
@@ -165,7 +170,7 @@ def tokens_for(word: str, lexicon: Lexicon | None = None) -> list[str]:
     >>> tokens_for("MI300")
     ['m.', 'i.', 'three', 'hundred']
     >>> tokens_for("2017,")
-    ['twenty', 'seventeen']
+    ['2017#']
     >>> tokens_for("50%")
     ['fifty', 'percent']
     >>> tokens_for("llama.cpp")
@@ -198,7 +203,9 @@ def tokens_for(word: str, lexicon: Lexicon | None = None) -> list[str]:
         return digits_words(match[1]) + ["point"] + [_ONES[int(d)] for d in match[2]]
     out: list[str] = []
     for part in _SPLIT.findall(clean):
-        if part.isdigit():
+        if part.isdigit() and len(part) == 4 and 1100 <= int(part) <= 2099:
+            out.append(part + ACRONYM)  # "twenty seventeen" or "two thousand seventeen"
+        elif part.isdigit():
             out += digits_words(part)
         elif part == "%":
             out.append("percent")
