@@ -228,13 +228,11 @@ def _letters_or_word(part: str, lexicon: Lexicon) -> list[str]:
         # GPUs, APIs: the letters, the last one plural ("u's").
         return [*_spell(lower[:-2]), lower[-2] + "'s"]
     if part.isupper() and len(part) <= 5:
-        # Capitals: two letters are spelled (AI, ML); a known word keeps the
-        # dictionary's reading (AMD spelled, HIP and TECH said); others may be said
-        # either way (CUDA, VRAM, PTAC), so both readings are offered to the aligner.
+        # Capitals: two letters are spelled (AI, ML); longer ones may be said either
+        # as a word or letter by letter (CUDA, HIP, LAMA, VRAM), so both readings
+        # are offered to the aligner.
         if len(part) <= 2:
             return _spell(lower)
-        if lower in lexicon.words:
-            return [lower]
         return [lower + ACRONYM] if re.search(r"[aeiouy]", lower) else _spell(lower)
     if not re.search(r"[aeiouy]", lower):
         return _spell(lower)  # nothing to say but letters (cpp in llama.cpp)

@@ -1,0 +1,102 @@
+"""Benchmark: aligning the full-length synthetic episode (42 minutes), against truth.
+
+Synthesizes (once, cached in bench/data/, needs espeak-ng and ffmpeg) the whole
+reference transcript with samples/make_episode.py, then aligns it and prints:
+accuracy of sentence starts against the recorded truth (median, share within
+150 ms and 500 ms, worst), wall time, realtime factor, peak memory, and in the same
+run the time of a plain ffmpeg decode of the same file (the floor).
+
+``--shifted`` uses the version with 37 s of music before the first turn and a 45 s
+music break before turn 21 (timestamp repair is not built yet: this measures how
+alignment fares without it).
+
+Run: ``.venv/bin/python bench/align.py [--shifted] [--jobs N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, SAMPLE
+
+from exporter.align.aligner import align
+from exporter.align.audio import ffmpeg_exe
+from exporter.model import Word
+from exporter.readers import read_transcript
+
+DATA = Path(__file__).resolve().parent / "data"
+SENTENCE_END = re.compile(r"[.?!][\"')\]]*$")
+
+
+def episode(shifted: bool) -> Path:
+    name = "full-shifted.mp3" if shifted else "full.mp3"
+    path = DATA / name
+    if not path.exists():
+        DATA.mkdir(exist_ok=True)
+        extra = ["--pre-roll", "37", "--break-at-turn", "20", "--break-seconds", "45"] \
+            if shifted else []
+        subprocess.run([sys.executable, str(ROOT / "samples" / "make_episode.py"),
+                        str(SAMPLE), "-o", str(path), *extra], check=True)
+    return path
+
+
+def sentence_starts(words: list[Word]) -> list[float]:
+    starts, first, turn = [], True, -1
+    for word in words:
+        if word.turn != turn:
+            first, turn = True, word.turn
+        if first:
+            starts.append(word.start)
+        first = bool(SENTENCE_END.search(word.text))
+    return starts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--shifted", action="store_true")
+    parser.add_argument("--jobs", type=int, default=None)
+    args = parser.parse_args()
+    audio = episode(args.shifted)
+    truth = json.loads(audio.with_suffix(".truth.json").read_text())
+    transcript = read_transcript(audio.with_suffix(".txt"))
+
+    start = time.perf_counter()
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(audio), "-ac", "1", "-ar", "16000",
+                    "-f", "s16le", "-y", "/dev/null"], check=True)
+    floor = time.perf_counter() - start
+
+    start = time.perf_counter()
+    result = align(transcript, audio, jobs=args.jobs)
+    wall = time.perf_counter() - start
+
+    starts = sentence_starts(result.words)
+    errors = sorted(abs(s - t["start"]) for s, t in zip(starts, truth["sentences"],
+                                                          strict=True))
+    n = len(errors)
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    methods = {m: sum(1 for t in result.turns if t.method == m)
+               for m in ("aligned", "retried", "interpolated")}
+    print(f"align {'shifted' if args.shifted else 'plain'} episode, {result.duration / 60:.1f} "
+          f"min, {n} sentences:")
+    print(f"  sentence starts: median {statistics.median(errors) * 1000:.0f} ms, "
+          f"{sum(e <= 0.15 for e in errors) / n:.1%} within 150 ms, "
+          f"{sum(e <= 0.5 for e in errors) / n:.1%} within 500 ms, worst {errors[-1]:.2f} s "
+          "(targets: <= 50 ms, >= 90%, >= 98%, none over 2 s)")
+    print(f"  turns: {methods}")
+    print(f"  wall {wall:.1f} s = {result.duration / wall:.0f}x realtime (target 100x, "
+          f"<= 25 s); ffmpeg decode alone {floor:.1f} s; ratio {wall / floor:.0f}x the floor")
+    print(f"  peak RSS {peak:.0f} MB (largest single process)")
+
+
+if __name__ == "__main__":
+    main()
