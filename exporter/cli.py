@@ -236,6 +236,8 @@ def inspect(app: App, transcript: str, input_format: str | None, as_json: bool) 
               help="Worker processes for alignment (default: one per core).")
 @click.option("--offset", type=float, default=0.0, show_default=True,
               help="Seconds of audio before the transcript's zero (an intro added later).")
+@click.option("--trust-timestamps", is_flag=True,
+              help="Use the transcript's times as they are: find no offset.")
 @click.option("--style", "preset", type=click.Choice(sorted(PRESETS)), default="captions",
               show_default=True,
               help="captions: Netflix English rules; transcript: fewer, longer cues.")
@@ -252,7 +254,8 @@ def inspect(app: App, transcript: str, input_format: str | None, as_json: bool) 
 @json_option
 @pass_app
 def subtitles(app: App, transcript: str, outputs: tuple[str, ...], fmt: str | None,
-              audio: str | None, jobs: int | None, offset: float, preset: str,
+              audio: str | None, jobs: int | None, offset: float, trust_timestamps: bool,
+              preset: str,
               max_line_chars: int | None,
               max_lines: int | None, min_duration: float | None, max_duration: float | None,
               max_cps: float | None, speaker_labels: str | None, input_format: str | None,
@@ -268,7 +271,7 @@ def subtitles(app: App, transcript: str, outputs: tuple[str, ...], fmt: str | No
     try:
         result = make_subtitles(transcript, outputs, style, fmt=fmt, audio=audio,
                                 input_format=input_format, jobs=jobs, offset=offset,
-                                progress=progress)
+                                repair=not trust_timestamps, progress=progress)
     finally:
         if progress:
             progress.close()
@@ -295,15 +298,19 @@ def subtitles(app: App, transcript: str, outputs: tuple[str, ...], fmt: str | No
               help="Worker processes (default: one per core); the result is the same.")
 @click.option("--offset", type=float, default=0.0, show_default=True,
               help="Seconds of audio before the transcript's zero (an intro added later).")
+@click.option("--trust-timestamps", is_flag=True,
+              help="Use the transcript's times as they are: find no offset.")
 @input_format_option
 @pass_app
 def align_command(app: App, transcript: str, episode: str, output: str | None,
-                  jobs: int | None, offset: float, input_format: str | None) -> None:
+                  jobs: int | None, offset: float, trust_timestamps: bool,
+                  input_format: str | None) -> None:
     """Align every word of TRANSCRIPT to EPISODE and write the word timings."""
     progress = app.progress(episode)
     try:
         result = align_episode(transcript, episode, jobs=jobs, offset=offset,
-                               input_format=input_format, progress=progress)
+                               repair=not trust_timestamps, input_format=input_format,
+                               progress=progress)
     finally:
         if progress:
             progress.close()

@@ -47,7 +47,7 @@ class AlignResult:
 
 
 def align_episode(transcript: str | os.PathLike[str], audio: str | os.PathLike[str], *,
-                  jobs: int | None = None, offset: float = 0.0,
+                  jobs: int | None = None, offset: float = 0.0, repair: bool = True,
                   input_format: str | None = None,
                   progress: Callable[[str, float], None] | None = None) -> AlignResult:
     """Read a transcript and align every word of it to the episode audio.
@@ -56,7 +56,8 @@ def align_episode(transcript: str | os.PathLike[str], audio: str | os.PathLike[s
     :raises AudioError: for audio that cannot be decoded.
     """
     data = read_transcript(transcript, input_format)
-    alignment = align(data, audio, jobs=jobs, offset=offset, progress=progress)
+    alignment = align(data, audio, jobs=jobs, offset=offset, repair=repair,
+                      progress=progress)
     warnings = [*data.warnings, *(f"{os.fspath(audio)}: {w}" for w in alignment.warnings)]
     low = [t for t in alignment.turns if t.confidence < 0.8]
     if low:
@@ -73,7 +74,7 @@ def make_subtitles(transcript: str | os.PathLike[str],
                    style: Style = CAPTIONS, *, fmt: str | None = None,
                    audio: str | os.PathLike[str] | None = None,
                    input_format: str | None = None, jobs: int | None = None,
-                   offset: float = 0.0,
+                   offset: float = 0.0, repair: bool = True,
                    progress: Callable[[str, float], None] | None = None) -> SubtitleResult:
     """Read a transcript, time its words, cut cues and write each output.
 
@@ -91,7 +92,7 @@ def make_subtitles(transcript: str | os.PathLike[str],
     style.check()
     duration: float | None = None
     if audio is not None:
-        aligned = align_episode(transcript, audio, jobs=jobs, offset=offset,
+        aligned = align_episode(transcript, audio, jobs=jobs, offset=offset, repair=repair,
                                 input_format=input_format, progress=progress)
         data, words, warnings = aligned.transcript, aligned.alignment.words, aligned.warnings
         duration = aligned.alignment.duration

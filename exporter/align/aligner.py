@@ -22,6 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from exporter.align import repair
 from exporter.align.audio import DecodedAudio, decode
 from exporter.align.estimate import spread
 from exporter.align.sphinx import TokenTime, WindowAligner
@@ -34,6 +35,12 @@ OVERLAP_WORDS = 4
 BEFORE = 1.0  # transcript times are often rounded; speech may start a little early
 AFTER = 0.3
 MIN_WORD, MAX_WORD = 0.03, 2.0
+#: Failed window attempts allowed per turn (this many, plus one per two words)
+#: before the rest of it is interpolated. Audio that does not hold the turn (the
+#: wrong episode, an unrepaired ad break) makes every window fail, and searching on
+#: would cost minutes per turn; hard but real turns need far fewer (a budget of 80
+#: flat cost accuracy on the benchmark, this one does not).
+FAILURE_BUDGET = 40
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,10 @@ class TurnAlignment:
 
 @dataclass
 class Alignment:
-    """The words of the whole transcript with their times in the audio."""
+    """The words of the whole transcript with their times in the audio.
+
+    :param offset: seconds of audio before the transcript's zero (found or given).
+    """
 
     words: list[Word]
     turns: list[TurnAlignment]
@@ -90,6 +100,8 @@ class _Audio:
 
     def __init__(self, job: TurnJob) -> None:
         self.audio = DecodedAudio(Path(job.pcm_path), job.samples)
+        self.failures = 0
+        self.budget = FAILURE_BUDGET + len(job.words) // 2
 
     def read(self, start: float, end: float) -> tuple[bytes, float]:
         start = max(0.0, start)
@@ -102,8 +114,13 @@ def _estimate(words: Sequence[str]) -> float:
 
 def _try(tokens: list[str], audio: _Audio, start: float, end: float,
          wide: bool) -> list[TokenTime] | None:
+    if audio.failures >= audio.budget:
+        return None
     pcm, offset = audio.read(start, end)
-    return _aligner(wide).align(tokens, pcm, offset)
+    found = _aligner(wide).align(tokens, pcm, offset)
+    if found is None:
+        audio.failures += 1
+    return found
 
 
 def align_turn(job: TurnJob) -> TurnAlignment:
@@ -263,7 +280,7 @@ def _fill(words: Sequence[str], times: list[tuple[float, float] | None],
 
 
 def align(transcript: Transcript, audio: str | os.PathLike[str], *, jobs: int | None = None,
-          offset: float = 0.0,
+          offset: float = 0.0, repair: bool = True,
           progress: Callable[[str, float], None] | None = None) -> Alignment:
     """Align every word of ``transcript`` to ``audio``.
 
@@ -271,23 +288,46 @@ def align(transcript: Transcript, audio: str | os.PathLike[str], *, jobs: int | 
         whatever the number.
     :param offset: seconds to add to the transcript's times (audio before the
         transcript's zero, such as an intro added later).
+    :param repair: find the offset when none is given; off, the transcript's times
+        are trusted.
     :param progress: called with a stage name and a fraction done.
     :raises AudioError: when the audio cannot be decoded.
     """
     decoded = decode(audio, on_progress=(lambda s: progress("decode", s)) if progress
                      else None)
     try:
-        return _align_decoded(transcript, decoded, jobs, offset, progress)
+        return _align_decoded(transcript, decoded, jobs, offset, repair, progress)
     finally:
         decoded.close()
 
 
+def _find_offset(transcript: Transcript, decoded: DecodedAudio) -> float:
+    """Seconds of audio before the transcript's zero (an intro added later), found by
+    looking for the first turn's opening words; 0 when they are where the
+    transcript says."""
+    aligners = [_aligner(False), _aligner(True)]
+    turns = transcript.turns
+    first = next((k for k, t in enumerate(turns) if len(t.words) >= 4), None)
+    if first is None:
+        return 0.0
+    words, start = turns[first].words, turns[first].start
+    if repair.score_at(aligners, words, start, decoded) is not None:
+        return 0.0
+    found = repair.find_turn(aligners[0], words, start, decoded, -10.0, 300.0)
+    return found.shift if found is not None else 0.0
+
+
 def _align_decoded(transcript: Transcript, decoded: DecodedAudio, jobs: int | None,
-                   offset: float,
+                   offset: float, repair_times: bool,
                    progress: Callable[[str, float], None] | None) -> Alignment:
     turns = transcript.turns
     duration = decoded.duration
     warnings: list[str] = []
+    if repair_times and offset == 0.0:
+        offset = _find_offset(transcript, decoded)
+        if offset:
+            warnings.append(f"the transcript's times are {offset:+.1f} s off the audio "
+                            "(found from the first turn); every turn was moved by that")
     job_list = []
     for index, turn in enumerate(turns):
         start = turn.start + offset
