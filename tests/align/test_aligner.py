@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import statistics
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from exporter.errors import AudioError
 from exporter.model import Word
 from exporter.pipeline import make_subtitles
 from exporter.readers import read_transcript
-from tests.conftest import EPISODE, EPISODE_TRANSCRIPT, SAMPLES, invoke
+from tests.conftest import EPISODE, EPISODE_TRANSCRIPT, SAMPLES, ffmpeg_exe, invoke
 from tests.style_checker import read_vtt
 
 TRUTH = json.loads((SAMPLES / "sample-episode.truth.json").read_text())["sentences"]
@@ -107,3 +108,19 @@ def test_audio_that_is_not_audio(tmp_path: Path, content: bytes) -> None:
     result = invoke("align", EPISODE_TRANSCRIPT, fake)
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {fake}: not audio that ffmpeg can decode")
+
+
+def test_an_intro_added_before_the_episode_is_found(tmp_path: Path) -> None:
+    """20 s of tones and noise put before the sample: the offset is found from the
+    audio, and the words land where they are spoken."""
+    shifted = tmp_path / "shifted.mp3"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",
+                    "sine=frequency=330:duration=20:sample_rate=22050", "-i", str(EPISODE),
+                    "-filter_complex", "[0:a]volume=0.2[a];[a][1:a]concat=n=2:v=0:a=1",
+                    "-ac", "1", "-b:a", "48k", str(shifted)], check=True)
+    result = align(read_transcript(EPISODE_TRANSCRIPT), shifted, jobs=2)
+    assert abs(result.offset - 20.0) <= 0.5 + 0.6  # the first word comes after its stamp
+    errors = errors_against_truth([s - 20.0 for s in sentence_starts(result.words)])
+    assert statistics.median(errors) <= 0.050
+    trusted = align(read_transcript(EPISODE_TRANSCRIPT), shifted, jobs=2, repair=False)
+    assert trusted.offset == 0.0
