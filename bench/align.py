@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import resource
-import statistics
 import subprocess
 import sys
 import time
@@ -30,11 +28,10 @@ from common import ROOT, SAMPLE
 
 from exporter.align.aligner import align
 from exporter.align.audio import ffmpeg_exe
-from exporter.model import Word
+from exporter.align.measure import sentence_starts, summary
 from exporter.readers import read_transcript
 
 DATA = Path(__file__).resolve().parent / "data"
-SENTENCE_END = re.compile(r"[.?!][\"')\]]*$")
 
 
 def episode(shifted: bool) -> Path:
@@ -47,17 +44,6 @@ def episode(shifted: bool) -> Path:
         subprocess.run([sys.executable, str(ROOT / "samples" / "make_episode.py"),
                         str(SAMPLE), "-o", str(path), *extra], check=True)
     return path
-
-
-def sentence_starts(words: list[Word]) -> list[float]:
-    starts, first, turn = [], True, -1
-    for word in words:
-        if word.turn != turn:
-            first, turn = True, word.turn
-        if first:
-            starts.append(word.start)
-        first = bool(SENTENCE_END.search(word.text))
-    return starts
 
 
 def main() -> None:
@@ -79,19 +65,20 @@ def main() -> None:
     wall = time.perf_counter() - start
 
     starts = sentence_starts(result.words)
-    errors = sorted(abs(s - t["start"]) for s, t in zip(starts, truth["sentences"],
-                                                          strict=True))
-    n = len(errors)
+    errors = [abs(s - t["start"]) for s, t in zip(starts, truth["sentences"], strict=True)]
+    figures = summary(errors)
     peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     methods = {m: sum(1 for t in result.turns if t.method == m)
                for m in ("aligned", "retried", "interpolated")}
     print(f"align {'shifted' if args.shifted else 'plain'} episode, {result.duration / 60:.1f} "
-          f"min, {n} sentences:")
-    print(f"  sentence starts: median {statistics.median(errors) * 1000:.0f} ms, "
-          f"{sum(e <= 0.15 for e in errors) / n:.1%} within 150 ms, "
-          f"{sum(e <= 0.5 for e in errors) / n:.1%} within 500 ms, worst {errors[-1]:.2f} s "
+          f"min, {len(errors)} sentences:")
+    print(f"  sentence starts: median {figures['median'] * 1000:.0f} ms, "
+          f"{figures['within_150ms']:.1%} within 150 ms, "
+          f"{figures['within_500ms']:.1%} within 500 ms, worst {figures['worst']:.2f} s "
           "(targets: <= 50 ms, >= 90%, >= 98%, none over 2 s)")
+    print(f"  offset found: {result.offset:+.1f} s (pre-roll in the audio: "
+          f"{truth.get('pre_roll', 0.0)} s)")
     print(f"  turns: {methods}")
     print(f"  wall {wall:.1f} s = {result.duration / wall:.0f}x realtime (target 100x, "
           f"<= 25 s); ffmpeg decode alone {floor:.1f} s; ratio {wall / floor:.0f}x the floor")

@@ -169,6 +169,18 @@ def json_option(func: F) -> F:
                         help="Print machine-readable JSON instead of a table.")(func)
 
 
+def alignment_options(func: F) -> F:
+    """--jobs, --offset and --trust-timestamps, for every command that aligns."""
+    func = click.option("--trust-timestamps", is_flag=True,
+                        help="Use the transcript's times as they are: find no offset.")(func)
+    func = click.option("--offset", type=float, default=0.0, show_default=True,
+                        help="Seconds of audio before the transcript's zero (an intro "
+                             "added later); found automatically when not given.")(func)
+    return click.option("--jobs", type=click.IntRange(1, 64), default=None,
+                        help="Worker processes for alignment (default: one per core); "
+                             "the result is the same for any number.")(func)
+
+
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
@@ -232,12 +244,7 @@ def inspect(app: App, transcript: str, input_format: str | None, as_json: bool) 
               help="Subtitle format for every output, whatever its extension.")
 @click.option("--audio", type=click.Path(dir_okay=False),
               help="The episode audio: every word is aligned to it.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None,
-              help="Worker processes for alignment (default: one per core).")
-@click.option("--offset", type=float, default=0.0, show_default=True,
-              help="Seconds of audio before the transcript's zero (an intro added later).")
-@click.option("--trust-timestamps", is_flag=True,
-              help="Use the transcript's times as they are: find no offset.")
+@alignment_options
 @click.option("--style", "preset", type=click.Choice(sorted(PRESETS)), default="captions",
               show_default=True,
               help="captions: Netflix English rules; transcript: fewer, longer cues.")
@@ -294,12 +301,7 @@ def subtitles(app: App, transcript: str, outputs: tuple[str, ...], fmt: str | No
 @click.argument("episode", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write the word timings here as JSON (default: stdout).")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None,
-              help="Worker processes (default: one per core); the result is the same.")
-@click.option("--offset", type=float, default=0.0, show_default=True,
-              help="Seconds of audio before the transcript's zero (an intro added later).")
-@click.option("--trust-timestamps", is_flag=True,
-              help="Use the transcript's times as they are: find no offset.")
+@alignment_options
 @input_format_option
 @pass_app
 def align_command(app: App, transcript: str, episode: str, output: str | None,

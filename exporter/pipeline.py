@@ -17,7 +17,7 @@ from exporter.errors import InputError, UsageError
 from exporter.fsutil import atomic_write
 from exporter.model import Chapter, Cue, Transcript, Word
 from exporter.readers import read_transcript
-from exporter.readers.base import decode
+from exporter.readers.base import read_text
 from exporter.segment import CAPTIONS, Style, segment
 from exporter.writers import SubtitleWriter, subtitle_writer
 from exporter.writers.id3 import WriteReport, inspect_mp3, read_chapters, write_chapters
@@ -227,10 +227,7 @@ def export_chapters(source: str | os.PathLike[str], fmt: str, *,
             raise InputError("the MP3 has no chapters", source)
         plan = ChapterPlan([t.chapter for t in tagged], [None] * len(tagged))
     else:
-        text, _ = decode(Path(source).read_bytes(), os.fspath(source)) if Path(
-            source).is_file() else ("", [])
-        if not text:
-            raise InputError("cannot read the file", source)
+        text, _ = read_text(source)
         if chapter_detect_soft(text) is not None:
             plan = plan_chapters(transcript, chapters_file=source, duration=duration,
                                  input_format=input_format)

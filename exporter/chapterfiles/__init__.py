@@ -7,7 +7,6 @@ Each format is one :class:`~exporter.chapterfiles.base.ChapterFormat` in
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from exporter.chapterfiles.audacity import AudacityLabels
 from exporter.chapterfiles.base import ChapterFormat
@@ -18,7 +17,7 @@ from exporter.chapterfiles.timestamps import TimestampLines
 from exporter.chapterfiles.untimed import UntimedTitles
 from exporter.errors import InputError, UsageError
 from exporter.model import Chapter
-from exporter.readers.base import decode
+from exporter.readers.base import read_text
 
 FORMATS: tuple[ChapterFormat, ...] = (
     PodcastJsonChapters(),
@@ -66,11 +65,7 @@ def read_chapter_file(path: str | os.PathLike[str]) -> list[Chapter]:
     :raises InputError: naming the file (and line) when it cannot be used.
     """
     source = os.fspath(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror or exc})", source) from None
-    text, _ = decode(data, source)
+    text, _ = read_text(path)
     chapters = detect(text, source).parse(text, source)
     if not chapters:
         raise InputError("no chapters in the file", source)

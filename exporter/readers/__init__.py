@@ -11,7 +11,7 @@ from pathlib import Path
 
 from exporter.errors import InputError
 from exporter.model import Transcript
-from exporter.readers.base import Reader, decode
+from exporter.readers.base import Reader, read_text
 from exporter.readers.otter import OtterReader
 from exporter.readers.podcast_json import PodcastJsonReader
 from exporter.readers.rev import RevReader
@@ -93,11 +93,7 @@ def read_transcript(path: str | os.PathLike[str], input_format: str | None = Non
     (41, 'Tobias Macey', 14)
     """
     source = os.fspath(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror or exc})", source) from None
-    text, warnings = decode(data, source)
+    text, warnings = read_text(path)
     transcript = parse_transcript(text, source, input_format)
     if warnings:
         transcript = Transcript(

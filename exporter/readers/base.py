@@ -8,9 +8,11 @@ anchors, chapter titles after the transcript), so no reader re-implements them.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import ClassVar
 
 from exporter import timecode
@@ -111,6 +113,19 @@ def decode(data: bytes, source: str) -> tuple[str, list[str]]:
     if not text.strip():
         raise InputError("the file is empty", source)
     return text, warnings
+
+
+def read_text(path: str | os.PathLike[str]) -> tuple[str, list[str]]:
+    """Read and decode a text file (see :func:`decode`).
+
+    :raises InputError: naming the file when it cannot be read, is empty or binary.
+    """
+    source = os.fspath(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror or exc})", source) from None
+    return decode(data, source)
 
 
 def parse_stamp(text: str, source: str, line: int) -> int:

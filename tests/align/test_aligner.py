@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from exporter.align.aligner import align
+from exporter.align.measure import sentence_starts, summary
 from exporter.errors import AudioError
 from exporter.model import Word
 from exporter.pipeline import make_subtitles
@@ -22,27 +23,17 @@ TRUTH = json.loads((SAMPLES / "sample-episode.truth.json").read_text())["sentenc
 SENTENCE_END = re.compile(r"[.?!][\"')\]]*$")
 
 
-def sentence_starts(words: list[Word]) -> list[float]:
-    starts, first, turn = [], True, -1
-    for word in words:
-        if word.turn != turn:
-            first, turn = True, word.turn
-        if first:
-            starts.append(word.start)
-        first = bool(SENTENCE_END.search(word.text))
-    return starts
-
-
 def errors_against_truth(starts: list[float]) -> list[float]:
     assert len(starts) == len(TRUTH)
     return sorted(abs(s - t["start"]) for s, t in zip(starts, TRUTH, strict=True))
 
 
 def assert_targets(errors: list[float]) -> None:
-    assert statistics.median(errors) <= 0.050
-    assert sum(e <= 0.150 for e in errors) >= 0.90 * len(errors)
-    assert sum(e <= 0.500 for e in errors) >= 0.98 * len(errors)
-    assert max(errors) <= 2.0
+    figures = summary(errors)
+    assert figures["median"] <= 0.050
+    assert figures["within_150ms"] >= 0.90
+    assert figures["within_500ms"] >= 0.98
+    assert figures["worst"] <= 2.0
 
 
 @pytest.fixture(scope="module")
