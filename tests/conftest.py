@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,54 +54,51 @@ def write_text(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
-@pytest.fixture
-def readonly_dir(tmp_path: Path) -> Iterator[Path]:
-    """A directory nothing can be written into, even by root.
+@contextmanager
+def readonly_folder(folder: Path, fill: Callable[[Path], None]) -> Iterator[None]:
+    """Make ``folder`` unwritable, even by root, after ``fill`` has put files in it.
 
-    Root ignores permission bits, so as root this is a read-only tmpfs mount; as
-    another user, a directory without write permission.
+    Root ignores permission bits, so as root the folder is a tmpfs remounted
+    read-only; as another user, a folder without write permission.
     """
-    path = tmp_path / "readonly"
-    path.mkdir()
-    if os.geteuid() != 0:
-        path.chmod(0o555)
-        yield path
-        path.chmod(0o755)
-        return
-    mount = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(path)],
-                           capture_output=True, text=True, check=False)
-    if mount.returncode != 0:
-        pytest.skip(f"cannot mount a read-only tmpfs as root: {mount.stderr.strip()}")
-    try:
-        yield path
-    finally:
-        subprocess.run(["umount", str(path)], check=False)
-
-
-@pytest.fixture
-def readonly_episode(tmp_path: Path) -> Iterator[Path]:
-    """A copy of the sample episode in a directory that cannot be written, even by
-    root (a tmpfs remounted read-only), the file itself read-only too."""
-    folder = tmp_path / "ro"
     folder.mkdir()
     if os.geteuid() != 0:
-        copy = temp_copy(EPISODE, folder)
-        copy.chmod(0o444)
+        fill(folder)
         folder.chmod(0o555)
-        yield copy
-        folder.chmod(0o755)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
         return
     mount = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)],
                            capture_output=True, text=True, check=False)
     if mount.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs as root: {mount.stderr.strip()}")
     try:
-        copy = temp_copy(EPISODE, folder)
-        copy.chmod(0o444)
+        fill(folder)
         subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
-        yield copy
+        yield
     finally:
         subprocess.run(["umount", str(folder)], check=False)
+
+
+@pytest.fixture
+def readonly_dir(tmp_path: Path) -> Iterator[Path]:
+    """An empty directory nothing can be written into."""
+    with readonly_folder(tmp_path / "readonly", lambda folder: None):
+        yield tmp_path / "readonly"
+
+
+@pytest.fixture
+def readonly_episode(tmp_path: Path) -> Iterator[Path]:
+    """A read-only copy of the sample episode in a directory nothing can be written
+    into."""
+
+    def fill(folder: Path) -> None:
+        temp_copy(EPISODE, folder).chmod(0o444)
+
+    with readonly_folder(tmp_path / "ro", fill):
+        yield tmp_path / "ro" / EPISODE.name
 
 
 def ffmpeg_exe() -> str:
