@@ -26,6 +26,7 @@ from functools import lru_cache
 from exporter.errors import InputError
 from exporter.model import Chapter, Transcript, Turn
 from exporter.speech import speaking_time
+from exporter.timecode import format_time
 
 #: A CTOC frame lists at most 255 children.
 MAX_CHAPTERS = 255
@@ -236,20 +237,14 @@ def finish(chapters: Sequence[Chapter], end: float, source: str | None = None
     starts = [round(c.start or 0.0, 3) for c in ordered]
     for a, b, chapter in zip(starts, starts[1:], ordered[1:], strict=False):
         if a == b:
-            raise InputError(f"two chapters start at the same time ({_clock(a)}): "
+            raise InputError(f"two chapters start at the same time ({format_time(a)}): "
                              f"{chapter.title!r}", source)
     if starts[-1] >= end:
-        raise InputError(f"chapter {ordered[-1].title!r} starts at {_clock(starts[-1])}, "
-                         f"after the audio ends ({_clock(end)})", source)
+        raise InputError(f"chapter {ordered[-1].title!r} starts at {format_time(starts[-1])}, "
+                         f"after the audio ends ({format_time(end)})", source)
     ends = [*starts[1:], round(end, 3)]
     return [replace(c, title=c.title.strip(), start=s, end=e)
             for c, s, e in zip(ordered, starts, ends, strict=True)]
-
-
-def _clock(seconds: float) -> str:
-    from exporter.timecode import format_time
-
-    return format_time(seconds)
 
 
 _LEAD = re.compile(r"^(?:(?:and|so|well|but|now|okay|also)\b[,\s]*)+", re.I)

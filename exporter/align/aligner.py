@@ -160,15 +160,13 @@ def align_turn(job: TurnJob) -> TurnAlignment:
                     rate = min(2.0, max(0.3, took / expected))
         i = trusted
     _settle_sentence_starts(words, times)
-    result, interpolated = _fill(words, times, job)
+    result, interpolated = _fill(words, tokens, times, job)
     if interpolated:
         method = "interpolated"
     suspicious = sum(1 for w in result if w.method == "aligned"
                      and not MIN_WORD <= w.end - w.start <= MAX_WORD)
     aligned = sum(1 for w in result if w.method == "aligned")
     confidence = (aligned - suspicious) / len(result) if result else 0.0
-    if suspicious > max(2, len(result) // 10):
-        method = "interpolated" if method == "interpolated" else method
     return TurnAlignment(job.index, result[0].start if result else job.start, tuple(result),
                          method, round(max(confidence, 0.0), 3), suspicious)
 
@@ -249,8 +247,8 @@ def _settle_sentence_starts(words: Sequence[str],
             times[k] = (round(here[1] - 1.3 * expected, 3), here[1])
 
 
-def _fill(words: Sequence[str], times: list[tuple[float, float] | None],
-          job: TurnJob) -> tuple[list[Word], bool]:
+def _fill(words: Sequence[str], tokens: list[list[str]],
+          times: list[tuple[float, float] | None], job: TurnJob) -> tuple[list[Word], bool]:
     """Words with times; those without are spread between their neighbours."""
     out: list[Word] = []
     interpolated = False
@@ -269,7 +267,7 @@ def _fill(words: Sequence[str], times: list[tuple[float, float] | None],
         right = right_time if right_time is not None else min(
             job.limit, left + _estimate(words[k:gap_end]) + 0.2)
         # Words with no sound of their own (a dash) are not a failure.
-        silent = all(not tokens_for(w) for w in words[k:gap_end])
+        silent = not any(tokens[k:gap_end])
         interpolated = interpolated or not silent
         for text, (s, e) in zip(words[k:gap_end], spread(words[k:gap_end], left, right),
                                 strict=True):
@@ -350,10 +348,10 @@ def _align_decoded(transcript: Transcript, decoded: DecodedAudio, jobs: int | No
             # Longest turns first keeps both cores busy to the end; results are put
             # back in transcript order.
             order = sorted(job_list, key=lambda j: -len(j.words))
-            futures = {job.index: pool.submit(align_turn, job) for job in order}
+            futures = [(job.index, pool.submit(align_turn, job)) for job in order]
             done: dict[int, TurnAlignment] = {}
-            for index in sorted(futures, key=lambda i: -len(job_list[i].words)):
-                done[index] = futures[index].result()
+            for index, future in futures:
+                done[index] = future.result()
                 if progress:
                     progress("align", len(done) / len(job_list))
             results = [done[i] for i in range(len(job_list))]
