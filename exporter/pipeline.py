@@ -58,15 +58,16 @@ def align_episode(transcript: str | os.PathLike[str], audio: str | os.PathLike[s
     data = read_transcript(transcript, input_format)
     alignment = align(data, audio, jobs=jobs, offset=offset, repair=repair,
                       progress=progress)
-    warnings = [*data.warnings, *(f"{os.fspath(audio)}: {w}" for w in alignment.warnings)]
-    low = [t for t in alignment.turns if t.confidence < 0.8]
+    result = AlignResult(data, alignment, [
+        *data.warnings, *(f"{os.fspath(audio)}: {w}" for w in alignment.warnings)])
+    low = result.low_confidence()
     if low:
         listed = ", ".join(f"{t.index + 1} ({t.confidence:.0%})" for t in low[:12])
-        warnings.append(f"{os.fspath(audio)}: low alignment confidence in {len(low)} of "
-                        f"{len(alignment.turns)} turns: {listed}"
-                        + (" ..." if len(low) > 12 else "")
-                        + "; is this the episode the transcript belongs to?")
-    return AlignResult(data, alignment, warnings)
+        result.warnings.append(f"{os.fspath(audio)}: low alignment confidence in {len(low)} "
+                               f"of {len(alignment.turns)} turns: {listed}"
+                               + (" ..." if len(low) > 12 else "")
+                               + "; is this the episode the transcript belongs to?")
+    return result
 
 
 def make_subtitles(transcript: str | os.PathLike[str],
@@ -96,7 +97,8 @@ def make_subtitles(transcript: str | os.PathLike[str],
                                 input_format=input_format, progress=progress)
         data, words, warnings = aligned.transcript, aligned.alignment.words, aligned.warnings
         duration = aligned.alignment.duration
-        if data.turns[-1].start + offset >= duration:
+        # The offset may have been found in the audio, not given.
+        if data.turns[-1].start + aligned.alignment.offset >= duration:
             warnings.append(f"{audio}: the audio ({duration:.1f} s) ends before the "
                             f"transcript's last turn ({data.turns[-1].start:.1f} s); "
                             "cues are clipped to it")
