@@ -8,6 +8,7 @@ one-line ``Error:`` in :meth:`ExporterGroup.invoke`, the only place that does so
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -17,8 +18,8 @@ from typing import Any, TypeVar
 import click
 
 from exporter import __version__, timecode
-from exporter.align.aligner import Alignment
 from exporter.audio import audio_duration
+from exporter.batch import Outcome, read_manifest, run_batch
 from exporter.chapterfiles import EXPORT_FORMATS
 from exporter.errors import ExporterError, UsageError
 from exporter.fsutil import atomic_write
@@ -27,15 +28,18 @@ from exporter.model import Chapter
 from exporter.pipeline import (
     ChapterPlan,
     align_episode,
+    bundled_sample,
     export_chapters,
     make_subtitles,
     plan_chapters,
+    run_episode,
     write_episode_chapters,
 )
 from exporter.readers import FORMAT_NAMES, read_transcript
 from exporter.segment import LABEL_MODES, PRESETS
 from exporter.writers import SUBTITLE_FORMATS
 from exporter.writers.id3 import TaggedChapter, WriteReport, read_chapters, remove_chapters
+from exporter.writers.words import render_words
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -322,7 +326,7 @@ def align_command(app: App, transcript: str, episode: str, output: str | None,
     for turn in alignment.turns:
         app.info(f"turn {turn.index + 1:>3} at {_clock(turn.start)}: {turn.method}, "
                  f"confidence {turn.confidence:.0%}")
-    text = json.dumps(words_json(alignment), indent=1, ensure_ascii=False) + "\n"
+    text = render_words(alignment)
     if output and output != "-":
         atomic_write(output, text)
         if not app.quiet:
@@ -332,17 +336,6 @@ def align_command(app: App, transcript: str, episode: str, output: str | None,
                        f"{len(alignment.turns)} turns", err=True)
     else:
         click.echo(text, nl=False)
-
-
-def words_json(alignment: Alignment) -> dict[str, Any]:
-    """The ``align`` document: offset, every word, and each turn's confidence."""
-    return {
-        "offset": alignment.offset,
-        "words": [{"word": w.text, "start": w.start, "end": w.end, "speaker": w.speaker,
-                   "turn": w.turn, "method": w.method} for w in alignment.words],
-        "turns": [{"start": t.start, "confidence": t.confidence, "method": t.method}
-                  for t in alignment.turns],
-    }
 
 
 def chapters_json(chapters: list[Chapter]) -> dict[str, Any]:
@@ -359,7 +352,7 @@ def echo_chapter_table(chapters: list[Chapter], notes: list[str] | None = None,
                        note_heading: str = "") -> None:
     width = max([len(c.title) for c in chapters] + [5])
     head = f"{'#':>3}  {'start':8}  {'end':8}  {'length':8}  {'title':<{width}}"
-    click.echo(head + (f"  {note_heading}" if note_heading else ""))
+    click.echo((head + (f"  {note_heading}" if note_heading else "")).rstrip())
     for number, chapter in enumerate(chapters, 1):
         length = (chapter.end or 0.0) - (chapter.start or 0.0)
         line = (f"{number:>3}  {_clock(chapter.start)}  {_clock(chapter.end)}  "
@@ -539,6 +532,145 @@ def export(app: App, source: str, fmt: str, output: str | None, transcript: str 
             click.echo(f"Wrote {len(plan.chapters)} chapters to {output}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+@cli.command("run")
+@click.argument("transcript", required=False, type=click.Path(dir_okay=False))
+@click.argument("episode", required=False, type=click.Path(dir_okay=False))
+@click.option("-o", "--outdir", type=click.Path(file_okay=False),
+              help="Folder for the outputs (default: ./<episode stem>-export; with "
+                   "--batch, the folder the episodes' folders go in).")
+@chapters_file_option
+@click.option("--in-place", is_flag=True,
+              help="Tag EPISODE itself (atomically, other tags kept) instead of writing a "
+                   "tagged copy into the output folder.")
+@click.option("--sample", is_flag=True, help="Run on the bundled sample episode.")
+@click.option("--batch", "manifest", type=click.Path(),
+              help="Run every episode of a CSV manifest (transcript,audio[,chapters]"
+                   "[,outdir]) or of a folder of X.txt/X.mp3 pairs.")
+@click.option("--force", is_flag=True,
+              help="With --batch: redo episodes whose outputs are newer than their inputs.")
+@alignment_options
+@input_format_option
+@json_option
+@pass_app
+def run(app: App, transcript: str | None, episode: str | None, outdir: str | None,
+        chapters_file: str | None, in_place: bool, sample: bool, manifest: str | None,
+        force: bool, jobs: int | None, offset: float, trust_timestamps: bool,
+        input_format: str | None, as_json: bool) -> None:
+    """Make everything to publish for an episode: subtitles, a chapter-tagged MP3,
+    Podcasting 2.0 chapters and transcript, word timings and a review page.
+
+    Writes <stem>.vtt, .srt, .mp3, .chapters.json, .transcript.json, .words.json and
+    .html into the output folder. The chapters are the transcript's own titles
+    (placed where their topics begin), or --chapters FILE, or else the host's
+    questions; they move with any offset or break found in the audio.
+    """
+    given = sum([transcript is not None, sample, manifest is not None])
+    if given != 1 or (transcript is not None) != (episode is not None):
+        raise UsageError("give TRANSCRIPT and EPISODE, or --sample, or --batch MANIFEST")
+    if manifest is not None:
+        if chapters_file or in_place or input_format:
+            raise UsageError("--chapters, --in-place and --input-format are per episode: "
+                             "give chapters in the manifest; batch runs write tagged copies")
+        _run_batch(app, manifest, outdir, jobs, force, offset, not trust_timestamps, as_json)
+        return
+    if force:
+        raise UsageError("--force goes with --batch")
+    if sample:
+        transcript_path, episode_path = bundled_sample()
+        transcript, episode = str(transcript_path), str(episode_path)
+    assert transcript is not None and episode is not None
+    progress = app.progress(episode)
+    try:
+        result = run_episode(transcript, episode, outdir, chapters_file=chapters_file,
+                             in_place=in_place, jobs=jobs, offset=offset,
+                             repair=not trust_timestamps, input_format=input_format,
+                             progress=progress)
+    finally:
+        if progress:
+            progress.close()
+    for warning in result.warnings:
+        app.warn(warning)
+    alignment = result.aligned.alignment
+    low = result.aligned.low_confidence()
+    if as_json:
+        echo_json({
+            "outdir": str(result.outdir), "outputs": [str(p) for p in result.outputs],
+            "episode": str(result.episode), **chapters_json(result.chapters),
+            "offset": alignment.offset,
+            "insertions": [{"turn": t, "seconds": s} for t, s in alignment.insertions],
+            "low_confidence": [{"turn": t.index + 1, "confidence": t.confidence}
+                               for t in low],
+            "cues": len(result.cues), "words": len(alignment.words),
+            "seconds": round(result.seconds, 2), "warnings": result.warnings})
+        return
+    if app.quiet:
+        return
+    click.echo(f"Wrote {len(result.outputs)} files to {result.outdir}{os.sep}")
+    for path in result.outputs:
+        click.echo(f"  {path.name}")
+    if result.episode not in result.outputs:
+        click.echo(f"Tagged {result.episode} in place")
+    click.echo("")
+    if result.chapters:
+        echo_chapter_table(result.chapters)
+    else:
+        click.echo("No chapters.")
+    click.echo("")
+    methods = Counter(w.method for w in alignment.words)
+    click.echo(f"Alignment: {len(alignment.words)} words in {len(alignment.turns)} turns ("
+               + ", ".join(f"{n} {m}" for m, n in sorted(methods.items())) + ")")
+    if alignment.offset:
+        click.echo(f"  transcript times moved by {alignment.offset:+.1f} s")
+    for turn, seconds in alignment.insertions:
+        click.echo(f"  {seconds:.1f} s of audio inserted before turn {turn + 1}")
+    for t in low:
+        click.echo(f"  low confidence: turn {t.index + 1} at {_clock(t.start)} "
+                   f"({t.confidence:.0%}, {t.method})")
+    realtime = alignment.duration / result.seconds if result.seconds else 0.0
+    click.echo(f"Done in {result.seconds:.1f} s ({_clock(alignment.duration)} of audio, "
+               f"{realtime:.0f}x realtime)")
+
+
+def _run_batch(app: App, manifest: str, base: str | None, jobs: int | None, force: bool,
+               offset: float, repair: bool, as_json: bool) -> None:
+    episodes = read_manifest(manifest, base)
+    bar: Any = None
+    if not app.quiet and sys.stderr.isatty():
+        bar = click.progressbar(length=len(episodes), label="Episodes", file=sys.stderr,
+                                show_pos=True)
+        bar.__enter__()
+
+    def done(outcome: Outcome) -> None:
+        if bar is not None:
+            bar.update(1)
+
+    try:
+        outcomes = run_batch(episodes, jobs=jobs, force=force, offset=offset, repair=repair,
+                             on_done=done)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    failed = [o for o in outcomes if o.status == "failed"]
+    if as_json:
+        echo_json({"episodes": [
+            {"transcript": str(o.episode.transcript), "audio": str(o.episode.audio),
+             "outdir": str(o.episode.folder), "status": o.status, "message": o.message,
+             "seconds": round(o.seconds, 2), "outputs": o.outputs, "warnings": o.warnings}
+            for o in outcomes]})
+    else:
+        for outcome in outcomes:
+            for warning in outcome.warnings:
+                app.warn(warning)
+        width = max(len(o.episode.name) for o in outcomes)
+        click.echo(f"{'status':8}  {'time':>7}  {'episode':<{width}}  detail")
+        for o in outcomes:
+            click.echo(f"{o.status:8}  {o.seconds:6.1f}s  {o.episode.name:<{width}}  {o.message}")
+        counts = Counter(o.status for o in outcomes)
+        click.echo(", ".join(f"{counts[s]} {s}" for s in ("done", "skipped", "failed")))
+    if failed:
+        click.get_current_context().exit(1)
 
 
 def main() -> None:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import os
+import shutil
+import tempfile
+import time
+import urllib.parse
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from exporter.align import estimate_words
@@ -13,14 +19,22 @@ from exporter.audio import audio_duration
 from exporter.chapterfiles import export_format, read_chapter_file
 from exporter.chapters import Placement, episode_end, finish, place_titles
 from exporter.chapters import from_questions as from_questions_of
-from exporter.errors import InputError, UsageError
+from exporter.errors import InputError, OutputError, UsageError
 from exporter.fsutil import atomic_write
 from exporter.model import Chapter, Cue, Transcript, Word
 from exporter.readers import read_transcript
 from exporter.readers.base import read_text
 from exporter.segment import CAPTIONS, Style, segment
 from exporter.writers import SubtitleWriter, subtitle_writer
-from exporter.writers.id3 import WriteReport, inspect_mp3, read_chapters, write_chapters
+from exporter.writers.id3 import (
+    WriteReport,
+    inspect_mp3,
+    read_chapters,
+    remove_chapters,
+    write_chapters,
+)
+from exporter.writers.review import page_data, render_review
+from exporter.writers.words import render_words
 
 
 @dataclass
@@ -46,16 +60,18 @@ class AlignResult:
         return [t for t in self.alignment.turns if t.confidence < below]
 
 
-def align_episode(transcript: str | os.PathLike[str], audio: str | os.PathLike[str], *,
+def align_episode(transcript: str | os.PathLike[str] | Transcript,
+                  audio: str | os.PathLike[str], *,
                   jobs: int | None = None, offset: float = 0.0, repair: bool = True,
                   input_format: str | None = None,
                   progress: Callable[[str, float], None] | None = None) -> AlignResult:
-    """Read a transcript and align every word of it to the episode audio.
+    """Read a transcript (or take one already read) and align every word of it to the
+    episode audio.
 
     :raises InputError: for an unusable transcript.
     :raises AudioError: for audio that cannot be decoded.
     """
-    data = read_transcript(transcript, input_format)
+    data = _transcript(transcript, input_format)
     alignment = align(data, audio, jobs=jobs, offset=offset, repair=repair,
                       progress=progress)
     result = AlignResult(data, alignment, [
@@ -68,6 +84,27 @@ def align_episode(transcript: str | os.PathLike[str], audio: str | os.PathLike[s
                                + (" ..." if len(low) > 12 else "")
                                + "; is this the episode the transcript belongs to?")
     return result
+
+
+def _transcript(transcript: str | os.PathLike[str] | Transcript,
+                input_format: str | None) -> Transcript:
+    if isinstance(transcript, Transcript):
+        return transcript
+    return read_transcript(transcript, input_format)
+
+
+def _spoken_words(aligned: AlignResult, audio: str | os.PathLike[str]) -> list[Word]:
+    """The aligned words, without those past the end of the audio (with a warning)."""
+    alignment = aligned.alignment
+    last = aligned.transcript.turns[-1]
+    # The shift may have been found in the audio, not given.
+    if last.start + alignment.shift_for(len(aligned.transcript.turns) - 1) \
+            >= alignment.duration:
+        aligned.warnings.append(
+            f"{os.fspath(audio)}: the audio ({alignment.duration:.1f} s) ends before the "
+            f"transcript's last turn ({last.start:.1f} s); cues are clipped to it")
+        return [w for w in alignment.words if w.start < alignment.duration - 0.1]
+    return alignment.words
 
 
 def make_subtitles(transcript: str | os.PathLike[str],
@@ -95,14 +132,9 @@ def make_subtitles(transcript: str | os.PathLike[str],
     if audio is not None:
         aligned = align_episode(transcript, audio, jobs=jobs, offset=offset, repair=repair,
                                 input_format=input_format, progress=progress)
-        data, words, warnings = aligned.transcript, aligned.alignment.words, aligned.warnings
+        words = _spoken_words(aligned, audio)
+        data, warnings = aligned.transcript, aligned.warnings
         duration = aligned.alignment.duration
-        # The offset may have been found in the audio, not given.
-        if data.turns[-1].start + aligned.alignment.offset >= duration:
-            warnings.append(f"{audio}: the audio ({duration:.1f} s) ends before the "
-                            f"transcript's last turn ({data.turns[-1].start:.1f} s); "
-                            "cues are clipped to it")
-            words = [w for w in words if w.start < duration - 0.1]
     else:
         data = read_transcript(transcript, input_format)
         warnings = list(data.warnings)
@@ -131,7 +163,7 @@ class ChapterPlan:
     warnings: list[str] = field(default_factory=list)
 
 
-def plan_chapters(transcript: str | os.PathLike[str] | None = None, *,
+def plan_chapters(transcript: str | os.PathLike[str] | Transcript | None = None, *,
                   chapters_file: str | os.PathLike[str] | None = None,
                   from_questions: bool = False, duration: float | None = None,
                   input_format: str | None = None) -> ChapterPlan:
@@ -143,10 +175,10 @@ def plan_chapters(transcript: str | os.PathLike[str] | None = None, *,
     :raises InputError: when there are no titles, untimed titles but no transcript,
         or chapters that break a rule (see :func:`exporter.chapters.finish`).
     """
-    data = read_transcript(transcript, input_format) if transcript is not None else None
+    data = _transcript(transcript, input_format) if transcript is not None else None
     warnings = list(data.warnings) if data else []
     placements: list[Placement | None]
-    source = os.fspath(chapters_file or transcript or "")
+    source = os.fspath(chapters_file or (data.source if data else ""))
     if chapters_file is not None:
         given = read_chapter_file(chapters_file)
         if given[0].start is not None:
@@ -257,3 +289,217 @@ def chapter_detect_soft(text: str) -> str | None:
         speakers = len(data.speakers)
         return fmt.name if speakers > 3 and speakers > len(data.turns) / 2 else None
     return None
+
+
+#: What ``run`` writes, by suffix after the episode's stem.
+RUN_OUTPUTS = (".vtt", ".srt", ".mp3", ".chapters.json", ".transcript.json", ".words.json",
+               ".html")
+
+
+@dataclass
+class RunResult:
+    """What :func:`run_episode` wrote and found.
+
+    :param outputs: the files written, in :data:`RUN_OUTPUTS` order.
+    :param episode: the MP3 carrying the chapters (the copy, or the original with
+        ``in_place``).
+    :param chapters: the chapters in the audio's time (moved with any offset or
+        insertion the alignment found).
+    """
+
+    outdir: Path
+    outputs: list[Path]
+    episode: Path
+    aligned: AlignResult
+    cues: list[Cue]
+    chapters: list[Chapter]
+    placements: list[Placement | None]
+    warnings: list[str]
+    seconds: float
+
+
+def run_outputs(episode: str | os.PathLike[str], outdir: str | os.PathLike[str] | None = None,
+                in_place: bool = False) -> list[Path]:
+    """The files :func:`run_episode` writes for an episode."""
+    stem = Path(episode).stem
+    folder = Path(outdir) if outdir is not None else default_outdir(episode)
+    return [folder / f"{stem}{suffix}" for suffix in RUN_OUTPUTS
+            if not (in_place and suffix == ".mp3")]
+
+
+def default_outdir(episode: str | os.PathLike[str]) -> Path:
+    """``./<episode stem>-export``."""
+    return Path(f"{Path(episode).stem}-export")
+
+
+def follow_audio(chapters: Sequence[Chapter], transcript: Transcript, alignment: Alignment,
+                 source: str, warnings: list[str] | None = None) -> list[Chapter]:
+    """Chapters timed in the transcript's clock, moved into the audio's: each by the
+    shift of the turn it falls in (the offset, plus any insertion before it).
+
+    The first chapter stays at 0:00. A chapter that would start after the audio
+    ends is left out, with a warning in ``warnings``.
+    """
+    starts = [t.start for t in transcript.turns]
+    moved: list[Chapter] = []
+    for chapter in chapters:
+        start = chapter.start or 0.0
+        if start > 0:
+            turn = max(0, bisect.bisect_right(starts, start + 1e-6) - 1)
+            start = max(0.0, start + alignment.shift_for(turn))
+        if moved and start >= alignment.duration - 1.0:
+            if warnings is not None:
+                warnings.append(f"{source}: chapter {chapter.title!r} would start after the "
+                                "audio ends; it was left out")
+            continue
+        moved.append(replace(chapter, start=start, end=None))
+    return finish(moved, alignment.duration, source)
+
+
+def _run_plan(data: Transcript, chapters_file: str | os.PathLike[str] | None,
+              duration: float, warnings: list[str]) -> ChapterPlan | None:
+    """The chapters for ``run``: from the file, the transcript's titles, or else its
+    questions; None (with a warning) when there are none of those."""
+    if chapters_file is not None or data.chapters:
+        return plan_chapters(data, chapters_file=chapters_file, duration=duration)
+    try:
+        plan = plan_chapters(data, from_questions=True, duration=duration)
+    except InputError as exc:
+        warnings.append(f"{data.source}: no chapters written: the transcript has no chapter "
+                        f"titles and no questions to make them from ({exc.message})")
+        return None
+    warnings.append(f"{data.source}: no chapter titles after the transcript; chapters were "
+                    "made from the host's questions (give --chapters FILE to choose them)")
+    return plan
+
+
+class _Staging:
+    """A hidden folder inside OUTDIR where outputs are built, then moved into place,
+    so that a failed run leaves nothing half-written in OUTDIR."""
+
+    def __init__(self, outdir: Path) -> None:
+        self.outdir = outdir
+        self.created = not outdir.exists()
+        try:
+            outdir.mkdir(parents=True, exist_ok=True)
+            self.path = Path(tempfile.mkdtemp(prefix=".exporter-", suffix=".tmp", dir=outdir))
+        except OSError as exc:
+            raise OutputError(f"cannot write in the output folder ({exc.strerror})",
+                              outdir) from None
+
+    def file(self, name: str) -> Path:
+        return self.path / name
+
+    def write(self, name: str, text: str) -> None:
+        atomic_write(self.path / name, text)
+
+    def publish(self) -> list[Path]:
+        """Move every built file into OUTDIR (each move is atomic)."""
+        done = []
+        for built in sorted(self.path.iterdir()):
+            target = self.outdir / built.name
+            try:
+                os.replace(built, target)
+            except OSError as exc:
+                raise OutputError(f"cannot write the file ({exc.strerror})", target) from None
+            done.append(target)
+        self.path.rmdir()
+        return done
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        if self.created:
+            with contextlib.suppress(OSError):
+                self.outdir.rmdir()  # only when empty: nothing of the producer's goes
+
+
+def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[str],
+                outdir: str | os.PathLike[str] | None = None, *,
+                chapters_file: str | os.PathLike[str] | None = None, in_place: bool = False,
+                jobs: int | None = None, offset: float = 0.0, repair: bool = True,
+                input_format: str | None = None,
+                progress: Callable[[str, float], None] | None = None) -> RunResult:
+    """Everything a producer publishes for one episode, written into ``outdir``:
+    aligned subtitles (VTT, SRT, Podcasting 2.0 JSON transcript), the episode with
+    ID3 chapters, the chapters as Podcasting 2.0 JSON, the word timings and the
+    review page (see :data:`RUN_OUTPUTS`).
+
+    Outputs are built in a hidden folder inside ``outdir`` and moved into place
+    only when all of them are ready.
+
+    :param outdir: default ``./<episode stem>-export``; made when missing.
+    :param chapters_file: chapter titles (timed, or untimed to be placed); by
+        default the transcript's own titles, else its questions.
+    :param in_place: tag ``episode`` itself (atomically) instead of writing a copy.
+    :raises InputError: for an unusable transcript or chapter list.
+    :raises AudioError: when ``episode`` is not a whole MP3.
+    :raises OutputError: when ``outdir`` cannot be written; nothing is left in it.
+    """
+    began = time.perf_counter()
+    episode = Path(episode)
+    folder = Path(outdir) if outdir is not None else default_outdir(episode)
+    data = _transcript(transcript, input_format)
+    facts = inspect_mp3(episode)  # a damaged MP3 fails here, before the long work
+    staging = _Staging(folder)
+    try:
+        aligned = align_episode(data, episode, jobs=jobs, offset=offset, repair=repair,
+                                progress=progress)
+        alignment = aligned.alignment
+        warnings = aligned.warnings
+        words = _spoken_words(aligned, episode)
+        cues = segment(words, CAPTIONS, end_of_audio=alignment.duration)
+        plan = _run_plan(data, chapters_file, facts.duration, warnings)
+        source = os.fspath(chapters_file or data.source)
+        chapters = (follow_audio(plan.chapters, data, alignment, source, warnings)
+                    if plan else [])
+        warnings.extend(w for w in (plan.warnings if plan else []) if w not in warnings)
+
+        stem, name = episode.stem, Path(data.source).name
+        vtt = subtitle_writer("x.vtt").render(cues, name)
+        staging.write(f"{stem}.vtt", vtt)
+        staging.write(f"{stem}.srt", subtitle_writer("x.srt").render(cues, name))
+        staging.write(f"{stem}.transcript.json",
+                      subtitle_writer("x.json").render(cues, name))
+        staging.write(f"{stem}.chapters.json", export_format("podcast-json").render(chapters))
+        staging.write(f"{stem}.words.json", render_words(alignment))
+        if in_place:
+            tagged = episode
+            audio_link = os.path.relpath(episode.resolve(), folder.resolve())
+        else:
+            tagged = folder / f"{stem}.mp3"
+            audio_link = f"{stem}.mp3"
+            staged = staging.file(f"{stem}.mp3")
+            if chapters:
+                write_chapters(episode, chapters, output=staged)
+            else:
+                remove_chapters(episode, output=staged)
+        data_for_page = page_data(
+            words, cues, chapters, speakers=[t.speaker for t in data.turns],
+            starts=[t.start for t in data.turns], duration=alignment.duration,
+            audio=urllib.parse.quote(Path(audio_link).as_posix()), alignment=alignment)
+        staging.write(f"{stem}.html", render_review(stem, data_for_page, vtt))
+        if in_place and chapters:
+            # Last: the master changes only once everything else is ready.
+            write_chapters(episode, chapters)
+        written = staging.publish()
+    except BaseException:
+        staging.discard()
+        raise
+    order = {suffix: i for i, suffix in enumerate(RUN_OUTPUTS)}
+    written.sort(key=lambda p: order.get(p.name[len(stem):], len(order)))
+    return RunResult(folder, written, tagged, aligned, cues, chapters,
+                     plan.placements if plan else [], warnings,
+                     time.perf_counter() - began)
+
+
+def bundled_sample() -> tuple[Path, Path]:
+    """The bundled sample's transcript and MP3 (``samples/`` of a source checkout).
+
+    :raises UsageError: when this installation has no ``samples/`` folder.
+    """
+    folder = Path(__file__).resolve().parent.parent / "samples"
+    transcript, audio = folder / "sample-episode.txt", folder / "sample-episode.mp3"
+    if not (transcript.is_file() and audio.is_file()):
+        raise UsageError(f"the bundled sample is not here ({folder}); it ships in the "
+                         "samples/ folder of the source checkout")
+    return transcript, audio

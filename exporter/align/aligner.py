@@ -76,6 +76,10 @@ class Alignment:
     """The words of the whole transcript with their times in the audio.
 
     :param offset: seconds of audio before the transcript's zero (found or given).
+    :param insertions: audio found inserted (an ad break): the index of the first
+        turn after it, and its length in seconds.
+    :param shifts: for each turn, the seconds added to its transcript time to place
+        it in the audio (the offset, plus every insertion before it).
     """
 
     words: list[Word]
@@ -84,6 +88,12 @@ class Alignment:
     offset: float = 0.0
     peaks: list[float] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    insertions: list[tuple[int, float]] = field(default_factory=list)
+    shifts: list[float] = field(default_factory=list)
+
+    def shift_for(self, turn: int) -> float:
+        """Seconds to add to a time inside ``turn`` to find it in the audio."""
+        return self.shifts[turn] if 0 <= turn < len(self.shifts) else self.offset
 
 
 _ALIGNERS: dict[bool, WindowAligner] = {}
@@ -356,7 +366,8 @@ def _align_decoded(transcript: Transcript, decoded: DecodedAudio, jobs: int | No
                     progress("align", len(done) / len(job_list))
             results = [done[i] for i in range(len(job_list))]
     words = _monotonic([w for r in results for w in r.words])
-    return Alignment(words, results, duration, offset, decoded.peaks, warnings)
+    return Alignment(words, results, duration, offset, decoded.peaks, warnings,
+                     shifts=[offset] * len(turns))
 
 
 def _monotonic(words: list[Word]) -> list[Word]:

@@ -11,10 +11,12 @@ from pathlib import Path
 
 from exporter.errors import UsageError
 from exporter.writers.base import SubtitleWriter
+from exporter.writers.podcast_json import PodcastJsonWriter
 from exporter.writers.srt import SrtWriter
 from exporter.writers.vtt import VttWriter
 
-SUBTITLE_WRITERS: tuple[SubtitleWriter, ...] = (VttWriter(), SrtWriter())
+SUBTITLE_WRITERS: tuple[SubtitleWriter, ...] = (VttWriter(), SrtWriter(),
+                                                     PodcastJsonWriter())
 SUBTITLE_FORMATS: tuple[str, ...] = tuple(w.name for w in SUBTITLE_WRITERS)
 
 

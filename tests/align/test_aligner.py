@@ -84,7 +84,8 @@ def test_align_command_writes_the_word_document(tmp_path: Path) -> None:
     result = invoke("-q", "align", EPISODE_TRANSCRIPT, EPISODE, "-o", out, "--jobs", "2")
     assert result.exit_code == 0
     data = json.loads(out.read_text())
-    assert set(data) == {"offset", "words", "turns"}
+    assert set(data) == {"offset", "insertions", "words", "turns"}
+    assert data["insertions"] == []
     assert set(data["words"][0]) == {"word", "start", "end", "speaker", "turn", "method"}
     assert len(data["turns"]) == 5
     assert all(t["method"] == "aligned" and t["confidence"] == 1.0 for t in data["turns"])

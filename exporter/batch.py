@@ -1,0 +1,195 @@
+"""``exporter run --batch``: a back catalogue, episode by episode, in a process pool.
+
+The manifest is a CSV file with the columns ``transcript,audio[,chapters][,outdir]``
+(a header row naming them is optional; relative paths are relative to the CSV), or a
+folder holding pairs such as ``X.txt`` and ``X.mp3``. A failing episode is reported
+and the others go on; an episode whose outputs are all newer than its inputs is
+skipped unless forced.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from exporter.errors import ExporterError, InputError
+from exporter.pipeline import default_outdir, run_episode, run_outputs
+from exporter.readers import READERS
+from exporter.readers.base import read_text
+
+COLUMNS = ("transcript", "audio", "chapters", "outdir")
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One row of the manifest.
+
+    :param line: the manifest line it came from (None for a folder).
+    """
+
+    transcript: Path
+    audio: Path
+    chapters: Path | None = None
+    outdir: Path | None = None
+    line: int | None = None
+
+    @property
+    def name(self) -> str:
+        return self.audio.name
+
+    @property
+    def folder(self) -> Path:
+        return self.outdir if self.outdir is not None else default_outdir(self.audio)
+
+    def inputs(self) -> list[Path]:
+        return [p for p in (self.transcript, self.audio, self.chapters) if p is not None]
+
+
+@dataclass
+class Outcome:
+    """How one episode went: ``done``, ``skipped`` (up to date) or ``failed``."""
+
+    episode: Episode
+    status: str
+    message: str = ""
+    seconds: float = 0.0
+    outputs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_manifest(manifest: str | os.PathLike[str],
+                  base: str | os.PathLike[str] | None = None) -> list[Episode]:
+    """The episodes of a CSV manifest or a folder of transcript/MP3 pairs.
+
+    :param base: the folder the default output folders go in (``<stem>-export``
+        each); the current folder by default.
+    :raises InputError: naming the manifest (and line) for a row that cannot be used,
+        two episodes with the same output folder, or a folder with no MP3 in it.
+    """
+    path = Path(manifest)
+    if path.is_dir():
+        episodes = list(_from_folder(path))
+        if not episodes:
+            raise InputError("no .mp3 files in this folder", path)
+    elif path.is_file():
+        episodes = list(_from_csv(path))
+        if not episodes:
+            raise InputError("the manifest lists no episodes", path)
+    else:
+        raise InputError("no such file or folder", path)
+    if base is not None:
+        episodes = [e if e.outdir is not None else
+                    Episode(e.transcript, e.audio, e.chapters,
+                            Path(base) / default_outdir(e.audio), e.line) for e in episodes]
+    seen: dict[Path, Episode] = {}
+    for episode in episodes:
+        key = Path(os.path.abspath(episode.folder))
+        if key in seen:
+            raise InputError(f"two episodes would write to {str(episode.folder)!r}: "
+                             f"{seen[key].name} and {episode.name}; give each an outdir",
+                             path, episode.line)
+        seen[key] = episode
+    return episodes
+
+
+def _from_folder(folder: Path) -> Iterator[Episode]:
+    extensions = [ext for reader in READERS for ext in reader.extensions]
+    order = [".txt", *dict.fromkeys(e for e in extensions if e != ".txt")]
+    for audio in sorted(folder.glob("*.mp3")):
+        candidates = [audio.with_suffix(ext) for ext in order]
+        transcript = next((c for c in candidates if c.is_file()), candidates[0])
+        yield Episode(transcript, audio)
+
+
+def _from_csv(path: Path) -> Iterator[Episode]:
+    text, _ = read_text(path)
+    rows = list(csv.reader(text.splitlines()))
+    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    if header and header[0] == "transcript":
+        unknown = [c for c in header if c not in COLUMNS]
+        if unknown or "audio" not in header:
+            raise InputError(f"the header must name the columns {', '.join(COLUMNS)} "
+                             f"(transcript and audio needed); found {', '.join(header)}",
+                             path, 1)
+        columns, first = header, 1
+    else:
+        columns, first = list(COLUMNS), 0
+    here = path.parent
+    for number, row in enumerate(rows[first:], first + 1):
+        cells = [c.strip() for c in row]
+        if not any(cells) or cells[0].startswith("#"):
+            continue
+        if len(cells) > len(columns):
+            raise InputError(f"{len(cells)} columns; expected at most {len(columns)} "
+                             f"({', '.join(columns)})", path, number)
+        values = dict(zip(columns, cells, strict=False))
+        if not values.get("transcript") or not values.get("audio"):
+            raise InputError("each row needs a transcript and an audio file", path, number)
+        chapters, outdir = values.get("chapters"), values.get("outdir")
+        yield Episode(here / values["transcript"], here / values["audio"],
+                      here / chapters if chapters else None,
+                      here / outdir if outdir else None, number)
+
+
+def up_to_date(episode: Episode) -> bool:
+    """Whether every output exists and is newer than every input."""
+    try:
+        newest_input = max(p.stat().st_mtime for p in episode.inputs())
+        oldest_output = min(p.stat().st_mtime for p in run_outputs(episode.audio, episode.folder))
+    except OSError:
+        return False
+    return oldest_output >= newest_input
+
+
+def run_one(episode: Episode, force: bool = False, offset: float = 0.0,
+            repair: bool = True) -> Outcome:
+    """Run one episode, turning its failure into an outcome (runs in a worker)."""
+    if not force and up_to_date(episode):
+        return Outcome(episode, "skipped", "outputs are newer than the inputs")
+    began = time.perf_counter()
+    try:
+        result = run_episode(episode.transcript, episode.audio, episode.folder,
+                             chapters_file=episode.chapters, jobs=1, offset=offset,
+                             repair=repair)
+    except ExporterError as exc:
+        return Outcome(episode, "failed", str(exc), time.perf_counter() - began)
+    except Exception as exc:
+        return Outcome(episode, "failed", f"internal error: {type(exc).__name__}: {exc}",
+                       time.perf_counter() - began)
+    return Outcome(episode, "done", f"{len(result.outputs)} files in {result.outdir}",
+                   result.seconds, [str(p) for p in result.outputs], result.warnings)
+
+
+def run_batch(episodes: list[Episode], *, jobs: int | None = None, force: bool = False,
+              offset: float = 0.0, repair: bool = True,
+              on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Run every episode, ``jobs`` at a time; outcomes in manifest order.
+
+    Each episode is aligned on one core, so that ``jobs`` episodes share the machine
+    without nested pools.
+    """
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(episodes)))
+    outcomes: dict[int, Outcome] = {}
+    if workers == 1:
+        for index, episode in enumerate(episodes):
+            outcomes[index] = run_one(episode, force, offset, repair)
+            if on_done:
+                on_done(outcomes[index])
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            pending: dict[Future[Outcome], int] = {
+                pool.submit(run_one, episode, force, offset, repair): index
+                for index, episode in enumerate(episodes)}
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    index = pending.pop(future)
+                    outcomes[index] = future.result()
+                    if on_done:
+                        on_done(outcomes[index])
+    return [outcomes[i] for i in range(len(episodes))]

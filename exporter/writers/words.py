@@ -1,0 +1,25 @@
+"""The word timings document written by ``exporter align`` and ``exporter run``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from exporter.align.aligner import Alignment
+
+
+def words_document(alignment: Alignment) -> dict[str, Any]:
+    """The offset, any insertions, every word, and each turn's confidence."""
+    return {
+        "offset": alignment.offset,
+        "insertions": [{"turn": turn, "seconds": seconds}
+                       for turn, seconds in alignment.insertions],
+        "words": [{"word": w.text, "start": w.start, "end": w.end, "speaker": w.speaker,
+                   "turn": w.turn, "method": w.method} for w in alignment.words],
+        "turns": [{"start": t.start, "confidence": t.confidence, "method": t.method}
+                  for t in alignment.turns],
+    }
+
+
+def render_words(alignment: Alignment) -> str:
+    return json.dumps(words_document(alignment), indent=1, ensure_ascii=False) + "\n"
