@@ -6,6 +6,7 @@ copies (:func:`temp_copy`), as mutagen's own tests do.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -106,3 +107,13 @@ def ffmpeg_exe() -> str:
     import imageio_ffmpeg
 
     return shutil.which("ffmpeg") or str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def ffprobe_chapters(path: Path) -> list[tuple[str, float, float]]:
+    probe = shutil.which("ffprobe")
+    if probe is None:
+        pytest.skip("ffprobe is not installed (apt-get install ffmpeg)")
+    out = subprocess.run([probe, "-v", "error", "-show_chapters", "-of", "json", str(path)],
+                         capture_output=True, text=True, check=True).stdout
+    return [(c["tags"]["title"], float(c["start_time"]), float(c["end_time"]))
+            for c in json.loads(out)["chapters"]]

@@ -58,7 +58,7 @@ def test_audio_ends_the_last_turn(tmp_path: Path) -> None:
     (["--max-line-chars", "5"], "Error: --max-line-chars must be between 20 and 200, not 5"),
     (["--min-duration", "8"], "Error: --min-duration (8) is above --max-duration (7)"),
     (["-o", "x.txt"], "Error: cannot tell the subtitle format of 'x.txt' from its extension; "
-                      "use --format (vtt, srt)"),
+                      "use --format (vtt, srt, podcast-json)"),
 ])
 def test_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
     result = invoke("subtitles", SAMPLE, *args)

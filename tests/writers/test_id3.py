@@ -20,7 +20,7 @@ from mutagen.id3 import APIC, COMM, ID3, TIT2, TPE1, TXXX, Encoding
 from exporter.errors import AudioError, OutputError
 from exporter.model import Chapter
 from exporter.writers.id3 import inspect_mp3, read_chapters, remove_chapters, write_chapters
-from tests.conftest import EPISODE, ffmpeg_exe, temp_copy
+from tests.conftest import EPISODE, ffmpeg_exe, ffprobe_chapters, temp_copy
 
 COVER = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20  # stands in for cover art bytes
 UNKNOWN = b"XQZW" + b"\x00\x00\x00\x05" + b"\x00\x00" + b"hello"  # a v2.4 frame mutagen lacks
@@ -50,16 +50,6 @@ def episode(tmp_path: Path) -> Path:
 
 def audio_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()[inspect_mp3(path).audio_start:]).hexdigest()
-
-
-def ffprobe_chapters(path: Path) -> list[tuple[str, float, float]]:
-    probe = shutil.which("ffprobe")
-    if probe is None:
-        pytest.skip("ffprobe is not installed (apt-get install ffmpeg)")
-    out = subprocess.run([probe, "-v", "error", "-show_chapters", "-of", "json", str(path)],
-                         capture_output=True, text=True, check=True).stdout
-    return [(c["tags"]["title"], float(c["start_time"]), float(c["end_time"]))
-            for c in json.loads(out)["chapters"]]
 
 
 def test_ffprobe_lists_every_chapter_in_order(episode: Path) -> None:
