@@ -7,8 +7,8 @@ accuracy of sentence starts against the recorded truth (median, share within
 run the time of a plain ffmpeg decode of the same file (the floor).
 
 ``--shifted`` uses the version with 37 s of music before the first turn and a 45 s
-music break before turn 21 (timestamp repair is not built yet: this measures how
-alignment fares without it).
+music break before turn 21 (index 20), and prints the offset and insertion that
+timestamp repair found next to the truth.
 
 Run: ``.venv/bin/python bench/align.py [--shifted] [--jobs N]``
 """
@@ -79,6 +79,11 @@ def main() -> None:
           "(targets: <= 50 ms, >= 90%, >= 98%, none over 2 s)")
     print(f"  offset found: {result.offset:+.1f} s (pre-roll in the audio: "
           f"{truth.get('pre_roll', 0.0)} s)")
+    inserted = truth.get("break")
+    print("  insertions found: " + (", ".join(
+        f"{seconds:.1f} s before turn index {turn}" for turn, seconds in result.insertions)
+        or "none") + " (truth: " + (f"{inserted['seconds']:.1f} s before turn index "
+                                     f"{inserted['before_turn']}" if inserted else "none") + ")")
     print(f"  turns: {methods}")
     print(f"  wall {wall:.1f} s = {result.duration / wall:.0f}x realtime (target 100x, "
           f"<= 25 s); ffmpeg decode alone {floor:.1f} s; ratio {wall / floor:.0f}x the floor")

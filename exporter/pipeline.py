@@ -77,6 +77,16 @@ def align_episode(transcript: str | os.PathLike[str] | Transcript,
     result = AlignResult(data, alignment, [
         *data.warnings, *(f"{os.fspath(audio)}: {w}" for w in alignment.warnings)])
     low = result.low_confidence()
+    for turn in alignment.turns:
+        if turn in low:
+            continue  # the whole turn is reported below
+        for first, count in turn.unmatched:
+            spoken = turn.words[first:first + count]
+            opening = " ".join(w.text for w in spoken[:6])
+            result.warnings.append(
+                f"{os.fspath(audio)}: turn {turn.index + 1}: {count} words not found in the "
+                f"audio (\"{opening} ...\"); they were spread over the "
+                f"{spoken[-1].end - spoken[0].start:.1f} s between the words around them")
     if low:
         listed = ", ".join(f"{t.index + 1} ({t.confidence:.0%})" for t in low[:12])
         result.warnings.append(f"{os.fspath(audio)}: low alignment confidence in {len(low)} "

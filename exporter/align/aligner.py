@@ -41,6 +41,10 @@ MIN_WORD, MAX_WORD = 0.03, 2.0
 #: would cost minutes per turn; hard but real turns need far fewer (a budget of 80
 #: flat cost accuracy on the benchmark, this one does not).
 FAILURE_BUDGET = 40
+#: A turn whose first this-many windows all fail is not in this stretch of audio at
+#: all (the wrong episode, a break the repair did not find): real speech gives a
+#: success within the first few tries, and going on costs seconds per window.
+HOPELESS_AFTER = 8
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,8 @@ class TurnJob:
     limit: float  # where it must be over
     pcm_path: str
     samples: int
+    #: Windows scoring below this are chance fits, not the words (see repair).
+    bar: float | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,9 @@ class TurnAlignment:
     method: str
     confidence: float
     suspicious: int = 0
+    #: Stretches of words not found in the audio, as (first word, count): timed by
+    #: spreading them between the words around them.
+    unmatched: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -110,8 +119,14 @@ class _Audio:
 
     def __init__(self, job: TurnJob) -> None:
         self.audio = DecodedAudio(Path(job.pcm_path), job.samples)
+        self.bar = job.bar
         self.failures = 0
+        self.successes = 0
         self.budget = FAILURE_BUDGET + len(job.words) // 2
+
+    def hopeless(self) -> bool:
+        return self.failures >= self.budget or (
+            self.successes == 0 and self.failures >= HOPELESS_AFTER)
 
     def read(self, start: float, end: float) -> tuple[bytes, float]:
         start = max(0.0, start)
@@ -124,13 +139,22 @@ def _estimate(words: Sequence[str]) -> float:
 
 def _try(tokens: list[str], audio: _Audio, start: float, end: float,
          wide: bool) -> list[TokenTime] | None:
-    if audio.failures >= audio.budget:
+    if audio.hopeless():
         return None
     pcm, offset = audio.read(start, end)
     found = _aligner(wide).align(tokens, pcm, offset)
+    if found is not None and audio.bar is not None and _score(found) < audio.bar:
+        found = None  # the words forced onto other speech: as bad as no fit
     if found is None:
         audio.failures += 1
+    else:
+        audio.successes += 1
     return found
+
+
+def _score(found: Sequence[TokenTime]) -> float:
+    frames = sum(t.end - t.start for t in found)
+    return sum(t.score * (t.end - t.start) for t in found) / frames if frames else 0.0
 
 
 def align_turn(job: TurnJob) -> TurnAlignment:
@@ -148,17 +172,16 @@ def align_turn(job: TurnJob) -> TurnAlignment:
     rate = min(1.0, max(0.3, (job.limit - job.start) / natural)) if natural else 1.0
     i = 0
     while i < len(words):
-        # The next chunk: about CHUNK_SECONDS of speech.
-        j, seconds = i, 0.0
-        while j < len(words) and (j == i or seconds < CHUNK_SECONDS):
-            seconds += word_weight(words[j])
-            j += 1
+        j = _chunk_end(words, i)
         trusted, used = _align_chunk(words, tokens, i, j, cursor, job.limit, audio, times,
                                      rate)
+        if used == "interpolated" and trusted == i + 1 and times[i] is None:
+            trusted = _resync(words, tokens, i, cursor, job.limit, audio, times, rate) \
+                or trusted
         if used != "aligned":
             method = "interpolated" if "interpolated" in (used, method) else "retried"
         # Untrusted words are aligned again, with more context, in the next window.
-        for k in range(trusted, j):
+        for k in range(trusted, len(words)):
             times[k] = None
         if trusted > 0 and times[trusted - 1] is not None:
             cursor = max(cursor, times[trusted - 1][1] - 0.05)  # type: ignore[index]
@@ -170,15 +193,72 @@ def align_turn(job: TurnJob) -> TurnAlignment:
                     rate = min(2.0, max(0.3, took / expected))
         i = trusted
     _settle_sentence_starts(words, times)
-    result, interpolated = _fill(words, tokens, times, job)
-    if interpolated:
+    result, unmatched = _fill(words, tokens, times, job)
+    if unmatched:
         method = "interpolated"
     suspicious = sum(1 for w in result if w.method == "aligned"
                      and not MIN_WORD <= w.end - w.start <= MAX_WORD)
     aligned = sum(1 for w in result if w.method == "aligned")
     confidence = (aligned - suspicious) / len(result) if result else 0.0
     return TurnAlignment(job.index, result[0].start if result else job.start, tuple(result),
-                         method, round(max(confidence, 0.0), 3), suspicious)
+                         method, round(max(confidence, 0.0), 3), suspicious,
+                         tuple((k, n) for k, n in unmatched if n >= UNMATCHED_WORDS))
+
+
+def _chunk_end(words: Sequence[str], i: int) -> int:
+    """The end of the chunk that starts at ``i``: about CHUNK_SECONDS of speech."""
+    j, seconds = i, 0.0
+    while j < len(words) and (j == i or seconds < CHUNK_SECONDS):
+        seconds += word_weight(words[j])
+        j += 1
+    return j
+
+
+def _resync(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float,
+            limit: float, audio: _Audio, times: list[tuple[float, float] | None],
+            rate: float) -> int | None:
+    """Find the first word after ``i`` that is spoken at the cursor.
+
+    ``words[i]`` could not be aligned even alone: perhaps a stretch of the
+    transcript is not in the audio (cut in the edit). Windows starting 1, 2, 4, ...
+    words further on are tried from the cursor, then the gap is narrowed down, so
+    the missing stretch is skipped (and reported) instead of being failed word by
+    word. Returns the index up to which words are trusted, or None.
+    """
+    def attempt(skip: int) -> tuple[int, int, list[TokenTime]] | None:
+        k = i + skip
+        end_k = _chunk_end(words, k)
+        flat = [t for n in range(k, end_k) for t in tokens[n]]
+        if not flat:
+            return None
+        last = end_k >= len(words)
+        end = limit if last else min(limit, cursor + _estimate(words[k:end_k]) * rate * 1.25
+                                     + 1.0)
+        found = _try(flat, audio, cursor, end, False)
+        if found is None:
+            return None
+        trusted = end_k if (last or end >= limit) else max(k + 1, end_k - OVERLAP_WORDS)
+        return k, trusted, found
+
+    failed, skip = 0, 1
+    best = None
+    while i + skip < len(words) and not audio.hopeless():
+        best = attempt(skip)
+        if best is not None:
+            break
+        failed, skip = skip, skip * 2
+    if best is None:
+        return None
+    while skip - failed > 1 and not audio.hopeless():
+        middle = (failed + skip) // 2
+        got = attempt(middle)
+        if got is None:
+            failed = middle
+        else:
+            skip, best = middle, got
+    k, trusted, found = best
+    _record(found, tokens, k, _chunk_end(words, k), times)
+    return trusted
 
 
 def _align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
@@ -257,11 +337,19 @@ def _settle_sentence_starts(words: Sequence[str],
             times[k] = (round(here[1] - 1.3 * expected, 3), here[1])
 
 
+#: A run of this many words not found in the audio is reported, not just spread.
+UNMATCHED_WORDS = 6
+
+
 def _fill(words: Sequence[str], tokens: list[list[str]],
-          times: list[tuple[float, float] | None], job: TurnJob) -> tuple[list[Word], bool]:
-    """Words with times; those without are spread between their neighbours."""
+          times: list[tuple[float, float] | None], job: TurnJob
+          ) -> tuple[list[Word], list[tuple[int, int]]]:
+    """Words with times; those without are spread between their neighbours.
+
+    Also returns the runs of words that were not found, as (first word, count).
+    """
     out: list[Word] = []
-    interpolated = False
+    unmatched: list[tuple[int, int]] = []
     k = 0
     while k < len(words):
         if times[k] is not None:
@@ -278,13 +366,14 @@ def _fill(words: Sequence[str], tokens: list[list[str]],
             job.limit, left + _estimate(words[k:gap_end]) + 0.2)
         # Words with no sound of their own (a dash) are not a failure.
         silent = not any(tokens[k:gap_end])
-        interpolated = interpolated or not silent
+        if not silent:
+            unmatched.append((k, gap_end - k))
         for text, (s, e) in zip(words[k:gap_end], spread(words[k:gap_end], left, right),
                                 strict=True):
             out.append(Word(text, s, max(e, s), job.speaker, job.index,
                             "aligned" if silent else "interpolated"))
         k = gap_end
-    return out, interpolated
+    return out, unmatched
 
 
 def align(transcript: Transcript, audio: str | os.PathLike[str], *, jobs: int | None = None,
@@ -309,65 +398,73 @@ def align(transcript: Transcript, audio: str | os.PathLike[str], *, jobs: int | 
         decoded.close()
 
 
-def _find_offset(transcript: Transcript, decoded: DecodedAudio) -> float:
-    """Seconds of audio before the transcript's zero (an intro added later), found by
-    looking for the first turn's opening words; 0 when they are where the
-    transcript says."""
-    aligners = [_aligner(False), _aligner(True)]
-    turns = transcript.turns
-    first = next((k for k, t in enumerate(turns) if len(t.words) >= 4), None)
-    if first is None:
-        return 0.0
-    words, start = turns[first].words, turns[first].start
-    if repair.score_at(aligners, words, start, decoded) is not None:
-        return 0.0
-    found = repair.find_turn(aligners[0], words, start, decoded, -10.0, 300.0)
-    return found.shift if found is not None else 0.0
-
-
 def _align_decoded(transcript: Transcript, decoded: DecodedAudio, jobs: int | None,
                    offset: float, repair_times: bool,
                    progress: Callable[[str, float], None] | None) -> Alignment:
+    workers = jobs or os.cpu_count() or 1
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    try:
+        return _align_with(transcript, decoded, pool, offset, repair_times, progress)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _align_with(transcript: Transcript, decoded: DecodedAudio,
+                pool: ProcessPoolExecutor | None, offset: float, repair_times: bool,
+                progress: Callable[[str, float], None] | None) -> Alignment:
     turns = transcript.turns
     duration = decoded.duration
     warnings: list[str] = []
+
+    def run(probes: Sequence[repair.ProbeJob]) -> list[tuple[float, float] | None]:
+        if pool is None:
+            return repair.serial(probes)
+        return list(pool.map(repair.run_probe, probes, chunksize=4))
+
     if repair_times and offset == 0.0:
-        offset = _find_offset(transcript, decoded)
+        offset = repair.find_offset(turns, decoded, run)
         if offset:
             warnings.append(f"the transcript's times are {offset:+.1f} s off the audio "
-                            "(found from the first turn); every turn was moved by that")
+                            "(found from the first turns); every turn was moved by that")
+    # With the times trusted, the probes still tell chance fits (wrong audio) apart.
+    found = repair.find_insertions(turns, decoded, offset, run, search=repair_times)
+    shifts, insertions, bar = found.shifts, found.insertions, found.bar
+    for before, seconds in insertions:
+        warnings.append(f"{seconds:.1f} s of audio that is not in the transcript comes "
+                        f"before turn {before + 1} (at {turns[before].start:.1f} s): an "
+                        "inserted break; the turns after it were moved by that")
     job_list = []
     for index, turn in enumerate(turns):
-        start = turn.start + offset
-        nxt = turns[index + 1].start + offset if index + 1 < len(turns) else duration
+        start = turn.start + shifts[index]
+        # A turn ends where the next would start without any break inserted after it.
+        nxt = turns[index + 1].start + shifts[index] if index + 1 < len(turns) else duration
         limit = min(duration, max(nxt, start) + AFTER)
         if start >= duration:
             warnings.append(f"turn {index + 1} (at {turn.start:.1f} s) starts after the "
                             f"audio ends ({duration:.1f} s); its words are placed at the end")
         job_list.append(TurnJob(index, turn.speaker, tuple(turn.words), min(start, duration),
-                                limit, str(decoded.path), decoded.samples))
-    workers = jobs or os.cpu_count() or 1
+                                limit, str(decoded.path), decoded.samples, bar))
     results: list[TurnAlignment] = []
-    if workers == 1:
+    if pool is None:
         for job in job_list:
             results.append(align_turn(job))
             if progress:
                 progress("align", len(results) / len(job_list))
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            # Longest turns first keeps both cores busy to the end; results are put
-            # back in transcript order.
-            order = sorted(job_list, key=lambda j: -len(j.words))
-            futures = [(job.index, pool.submit(align_turn, job)) for job in order]
-            done: dict[int, TurnAlignment] = {}
-            for index, future in futures:
-                done[index] = future.result()
-                if progress:
-                    progress("align", len(done) / len(job_list))
-            results = [done[i] for i in range(len(job_list))]
+        # Longest turns first keeps both cores busy to the end; results are put
+        # back in transcript order.
+        order = sorted(job_list, key=lambda j: -len(j.words))
+        futures = [(job.index, pool.submit(align_turn, job)) for job in order]
+        done: dict[int, TurnAlignment] = {}
+        for index, future in futures:
+            done[index] = future.result()
+            if progress:
+                progress("align", len(done) / len(job_list))
+        results = [done[i] for i in range(len(job_list))]
     words = _monotonic([w for r in results for w in r.words])
     return Alignment(words, results, duration, offset, decoded.peaks, warnings,
-                     shifts=[offset] * len(turns))
+                     insertions=insertions, shifts=shifts)
 
 
 def _monotonic(words: list[Word]) -> list[Word]:

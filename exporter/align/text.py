@@ -27,6 +27,8 @@ _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 _ORDINAL = {"one": "first", "two": "second", "three": "third", "five": "fifth",
             "eight": "eighth", "nine": "ninth", "twelve": "twelfth"}
 LETTERS = {c: c for c in "abcdefghijklmnopqrstuvwxyz"}
+#: The token for "hundred" inside a number, said with or without "and".
+HUNDRED_AND = "hundred#and"
 
 
 def number_words(n: int) -> list[str]:
@@ -58,17 +60,27 @@ def year_words(n: int) -> list[str]:
 
 
 def digits_words(text: str) -> list[str]:
-    """A run of digits as said: a year, a plain number, or digit by digit if long."""
+    """A run of digits as said: a year, a plain number, or digit by digit if long.
+
+    A "hundred" with more after it becomes :data:`HUNDRED_AND`, which the aligner
+    accepts with or without the British "and".
+
+    >>> digits_words("128")
+    ['one', 'hundred#and', 'twenty', 'eight']
+    """
     value = int(text)
     if len(text) == 4 and 1100 <= value <= 2099:
         return year_words(value)
     if len(text) > 9 or (len(text) > 1 and text.startswith("0")):
         return [_ONES[int(d)] for d in text]
-    return number_words(value)
+    words = number_words(value)
+    return [HUNDRED_AND if w == "hundred" and i + 1 < len(words) and words[i + 1] not in (
+        "thousand", "million", "billion") else w for i, w in enumerate(words)]
 
 
 _ORDINAL_RE = re.compile(r"^(\d+)(st|nd|rd|th)$")
 _DECIMAL_RE = re.compile(r"^(\d+)\.(\d+)$")
+_GROUPED_RE = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 # Digits; capitals followed by a plural s; capital runs; capitalised or lower-case
 # words (so camelCase splits: PyTorch -> Py Torch, iGPU -> i GPU); symbols.
 _SPLIT = re.compile(r"(\d+|[A-Z]{2,}s\b|[A-Z]+(?![a-z])|[A-Z]?[a-z]+(?:'[a-z]+)?|"
@@ -94,6 +106,9 @@ class Lexicon:
 
     def pronunciations(self, token: str) -> list[str]:
         """Every pronunciation to offer for a token (acronyms: as a word, and spelled)."""
+        if token == HUNDRED_AND:
+            # "one hundred twenty" (American) or "one hundred and twenty" (British).
+            return [self.words["hundred"], f"{self.words['hundred']} {self.words['and']}"]
         if token.endswith(ACRONYM) and token[:-1].isdigit():
             year = int(token[:-1])
             readings = [year_words(year), number_words(year)]
@@ -177,6 +192,8 @@ def tokens_for(word: str, lexicon: Lexicon | None = None) -> list[str]:
     ['llama', 'dot', 'c.', 'p.', 'p.']
     >>> tokens_for("AI")
     ['a.', 'i.']
+    >>> tokens_for("1,000,000")
+    ['one', 'million']
     >>> tokens_for("—")
     []
     """
@@ -185,6 +202,9 @@ def tokens_for(word: str, lexicon: Lexicon | None = None) -> list[str]:
     clean = clean.rstrip(".") if not re.search(r"\.\w", clean) else clean
     if not clean:
         return []
+    if _GROUPED_RE.match(clean):
+        # "1,000,000": one number, with thousands separators.
+        clean = clean.replace(",", "")
     lower = clean.lower()
     if lower in lexicon.words and not (clean.isupper() and 1 < len(clean) <= 4
                                        and lower not in ("a", "i")):

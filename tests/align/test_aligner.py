@@ -116,3 +116,89 @@ def test_an_intro_added_before_the_episode_is_found(tmp_path: Path) -> None:
     assert statistics.median(errors) <= 0.050
     trusted = align(read_transcript(EPISODE_TRANSCRIPT), shifted, jobs=2, repair=False)
     assert trusted.offset == 0.0
+
+
+def splice(tmp_path: Path, at: float, seconds: float) -> Path:
+    """The sample with ``seconds`` of tone inserted at ``at`` (an ad break)."""
+    out = tmp_path / "break.mp3"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(EPISODE), "-f", "lavfi", "-i",
+                    f"sine=frequency=440:duration={seconds}:sample_rate=22050",
+                    "-filter_complex",
+                    f"[0:a]atrim=0:{at},asetpts=PTS-STARTPTS[a];"
+                    f"[0:a]atrim={at},asetpts=PTS-STARTPTS[c];[1:a]volume=0.2[b];"
+                    "[a][b][c]concat=n=3:v=0:a=1", "-ac", "1", "-b:a", "48k", str(out)],
+                   check=True)
+    return out
+
+
+def test_an_inserted_break_is_found_and_the_turns_after_it_move(tmp_path: Path) -> None:
+    """30 s of tone between turns 3 and 4: the insertion is reported before turn 4,
+    within 0.5 s, and the sentences after it are found where they are spoken."""
+    audio = splice(tmp_path, 41.7, 30.0)
+    result = align(read_transcript(EPISODE_TRANSCRIPT), audio, jobs=2)
+    assert result.offset == 0.0
+    assert [turn for turn, _ in result.insertions] == [3]
+    assert abs(result.insertions[0][1] - 30.0) <= 0.5
+    assert result.shifts[:3] == [0.0] * 3 and result.shifts[3] == result.shifts[4]
+    truth = [t["start"] + (30.0 if t["turn"] >= 3 else 0.0) for t in TRUTH]
+    starts = sentence_starts(result.words)
+    assert_targets(sorted(abs(s - t) for s, t in zip(starts, truth, strict=True)))
+    assert [w for w in result.warnings if re.fullmatch(
+        r"(29|30)\.\d s of audio that is not in the transcript comes before turn 4 .*", w)]
+    # The chapters move with the speech: the third starts at turn 5, 1:35 in the
+    # transcript, so 30 s later in this audio.
+    run = invoke("-q", "run", EPISODE_TRANSCRIPT, audio, "-o", tmp_path / "out", "--json")
+    chapters = json.loads(run.stdout)["chapters"]
+    assert [c["start"] for c in chapters[:2]] == [0.0, 30.0]
+    assert abs(chapters[2]["start"] - (95.0 + result.insertions[0][1])) < 0.01
+
+
+def test_no_break_is_found_where_there_is_none(aligned: list[Word]) -> None:
+    result = align(read_transcript(EPISODE_TRANSCRIPT), EPISODE, jobs=1)
+    assert result.insertions == [] and result.shifts == [0.0] * 5
+
+
+def test_silent_audio_is_low_confidence_everywhere(tmp_path: Path) -> None:
+    silent = tmp_path / "silent.mp3"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",
+                    "anullsrc=r=22050:cl=mono", "-t", "120", "-b:a", "32k", str(silent)],
+                   check=True)
+    result = invoke("align", EPISODE_TRANSCRIPT, silent, "-o", tmp_path / "w.json")
+    assert result.exit_code == 0
+    assert re.search(r"^Warning: .*low alignment confidence in 5 of 5 turns: 1 \(0%\), "
+                     r"2 \(0%\), 3 \(0%\), 4 \(0%\), 5 \(0%\); is this the episode",
+                     result.stderr, re.M)
+    words = json.loads((tmp_path / "w.json").read_text())["words"]
+    assert {w["method"] for w in words} == {"interpolated"}
+    assert len(words) == 278
+
+
+@pytest.mark.parametrize("trust", [False, True])
+def test_another_episodes_words_fit_only_by_chance(tmp_path: Path, trust: bool) -> None:
+    """The sample's times with other words: no turn passes as aligned, whether the
+    times are repaired or trusted."""
+    lines = EPISODE_TRANSCRIPT.read_text(encoding="utf-8").splitlines()[:10]
+    other = "The weather in the mountains was cold and windy all week long. " * 3
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("\n".join(line if line.startswith("[") else other for line in lines),
+                     encoding="utf-8")
+    result = align(read_transcript(wrong), EPISODE, jobs=2, repair=not trust)
+    assert all(t.confidence < 0.5 for t in result.turns)
+
+
+def test_words_that_are_not_in_the_audio_are_reported(tmp_path: Path) -> None:
+    """A sentence the producer cut from the audio but not from the transcript."""
+    text = EPISODE_TRANSCRIPT.read_text(encoding="utf-8")
+    added = ("Purple elephants were dancing quietly beneath the frozen orange moon while "
+             "seven violins played.")
+    edited = tmp_path / "edited.txt"
+    edited.write_text(text.replace("Right? So we were trying", f"Right? {added} So we were "
+                                   "trying", 1), encoding="utf-8")
+    result = invoke("align", edited, EPISODE, "-o", tmp_path / "w.json")
+    assert result.exit_code == 0
+    assert re.search(r"^Warning: .*: turn 4: \d+ words not found in the audio "
+                     r"\(\"(\S+ ){0,5}\S+ \.\.\.\"\); they were spread over", result.stderr,
+                     re.M), result.stderr
+    words = json.loads((tmp_path / "w.json").read_text())["words"]
+    lost = [w for w in words if w["method"] == "interpolated"]
+    assert {w["word"] for w in lost} >= {"elephants", "violins"}
