@@ -15,6 +15,7 @@ from exporter.pipeline import make_subtitles
 from exporter.readers import read_transcript
 from exporter.segment import CAPTIONS, TRANSCRIPT, Style, segment
 from tests.conftest import SAMPLE
+from tests.fuzzing import examples
 from tests.style_checker import check, read_srt, read_vtt
 
 
@@ -123,7 +124,7 @@ timed_words = st.lists(
     min_size=1, max_size=120)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(timed_words)
 def test_cue_invariants_over_random_word_timings(
         items: list[tuple[str, float, float, int]]) -> None:

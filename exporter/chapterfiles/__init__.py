@@ -66,6 +66,14 @@ def read_chapter_file(path: str | os.PathLike[str]) -> list[Chapter]:
     """
     source = os.fspath(path)
     text, _ = read_text(path)
+    return parse_chapters(text, source)
+
+
+def parse_chapters(text: str, source: str = "<text>") -> list[Chapter]:
+    """Read a chapter list from text (see :func:`read_chapter_file`).
+
+    :raises InputError: naming ``source`` (and line) when it cannot be used.
+    """
     chapters = detect(text, source).parse(text, source)
     if not chapters:
         raise InputError("no chapters in the file", source)
@@ -76,4 +84,4 @@ def read_chapter_file(path: str | os.PathLike[str]) -> list[Chapter]:
 
 
 __all__ = ["EXPORT_FORMATS", "FORMATS", "ChapterFormat", "detect", "export_format",
-           "read_chapter_file"]
+           "parse_chapters", "read_chapter_file"]
