@@ -13,7 +13,7 @@ import csv
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from exporter.errors import ExporterError, InputError
 from exporter.pipeline import default_outdir, run_episode, run_outputs
 from exporter.readers import READERS
 from exporter.readers.base import read_text
+from exporter.workers import pool as worker_pool
 
 COLUMNS = ("transcript", "audio", "chapters", "outdir")
 
@@ -181,7 +182,7 @@ def run_batch(episodes: list[Episode], *, jobs: int | None = None, force: bool =
             if on_done:
                 on_done(outcomes[index])
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with worker_pool(workers) as pool:
             pending: dict[Future[Outcome], int] = {
                 pool.submit(run_one, episode, force, offset, repair): index
                 for index, episode in enumerate(episodes)}

@@ -42,6 +42,8 @@ from exporter.writers.id3 import TaggedChapter, WriteReport, read_chapters, remo
 from exporter.writers.words import render_words
 
 F = TypeVar("F", bound=Callable[..., Any])
+#: Turns listed one by one in a summary; --json has them all.
+LISTED = 20
 
 
 @dataclass
@@ -625,9 +627,12 @@ def run(app: App, transcript: str | None, episode: str | None, outdir: str | Non
         click.echo(f"  transcript times moved by {alignment.offset:+.1f} s")
     for turn, seconds in alignment.insertions:
         click.echo(f"  {seconds:.1f} s of audio inserted before turn {turn + 1}")
-    for t in low:
+    for t in low[:LISTED]:
         click.echo(f"  low confidence: turn {t.index + 1} at {_clock(t.start)} "
                    f"({t.confidence:.0%}, {t.method})")
+    if len(low) > LISTED:
+        click.echo(f"  ... and {len(low) - LISTED} more turns with low confidence "
+                   "(--json lists them all)")
     realtime = alignment.duration / result.seconds if result.seconds else 0.0
     click.echo(f"Done in {result.seconds:.1f} s ({_clock(alignment.duration)} of audio, "
                f"{realtime:.0f}x realtime)")

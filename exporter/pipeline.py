@@ -77,8 +77,9 @@ def align_episode(transcript: str | os.PathLike[str] | Transcript,
     result = AlignResult(data, alignment, [
         *data.warnings, *(f"{os.fspath(audio)}: {w}" for w in alignment.warnings)])
     low = result.low_confidence()
+    reported = {t.index for t in low}
     for turn in alignment.turns:
-        if turn in low:
+        if turn.index in reported:
             continue  # the whole turn is reported below
         for first, count in turn.unmatched:
             spoken = turn.words[first:first + count]

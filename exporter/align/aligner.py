@@ -27,13 +27,16 @@ from exporter.align.audio import DecodedAudio, decode
 from exporter.align.estimate import spread
 from exporter.align.sphinx import TokenTime, WindowAligner
 from exporter.align.text import tokens_for
-from exporter.model import Transcript, Word
+from exporter.model import Transcript, Turn, Word
 from exporter.speech import pause_after, word_weight
+from exporter.workers import pool as worker_pool
 
 CHUNK_SECONDS = 12.0
 OVERLAP_WORDS = 4
 BEFORE = 1.0  # transcript times are often rounded; speech may start a little early
 AFTER = 0.3
+#: A turn with less audio than this left before the end is not aligned.
+MIN_TURN_AUDIO = 0.5
 MIN_WORD, MAX_WORD = 0.03, 2.0
 #: Failed window attempts allowed per turn (this many, plus one per two words)
 #: before the rest of it is interpolated. Audio that does not hold the turn (the
@@ -402,7 +405,7 @@ def _align_decoded(transcript: Transcript, decoded: DecodedAudio, jobs: int | No
                    offset: float, repair_times: bool,
                    progress: Callable[[str, float], None] | None) -> Alignment:
     workers = jobs or os.cpu_count() or 1
-    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    pool = worker_pool(workers) if workers > 1 else None
     try:
         return _align_with(transcript, decoded, pool, offset, repair_times, progress)
     finally:
@@ -435,36 +438,49 @@ def _align_with(transcript: Transcript, decoded: DecodedAudio,
                         f"before turn {before + 1} (at {turns[before].start:.1f} s): an "
                         "inserted break; the turns after it were moved by that")
     job_list = []
+    beyond: list[int] = []
     for index, turn in enumerate(turns):
         start = turn.start + shifts[index]
+        if start >= duration - MIN_TURN_AUDIO:
+            beyond.append(index)
+            continue
         # A turn ends where the next would start without any break inserted after it.
         nxt = turns[index + 1].start + shifts[index] if index + 1 < len(turns) else duration
         limit = min(duration, max(nxt, start) + AFTER)
-        if start >= duration:
-            warnings.append(f"turn {index + 1} (at {turn.start:.1f} s) starts after the "
-                            f"audio ends ({duration:.1f} s); its words are placed at the end")
-        job_list.append(TurnJob(index, turn.speaker, tuple(turn.words), min(start, duration),
-                                limit, str(decoded.path), decoded.samples, bar))
-    results: list[TurnAlignment] = []
+        job_list.append(TurnJob(index, turn.speaker, tuple(turn.words), start, limit,
+                                str(decoded.path), decoded.samples, bar))
+    if beyond:
+        first = turns[beyond[0]]
+        warnings.append(f"{len(beyond)} turn{'s' if len(beyond) > 1 else ''} from turn "
+                        f"{beyond[0] + 1} (at {first.start:.1f} s) on start after the audio "
+                        f"ends ({duration:.1f} s); their words were not aligned")
+    done: dict[int, TurnAlignment] = {
+        index: _beyond_the_end(index, turns[index], duration) for index in beyond}
     if pool is None:
         for job in job_list:
-            results.append(align_turn(job))
+            done[job.index] = align_turn(job)
             if progress:
-                progress("align", len(results) / len(job_list))
+                progress("align", len(done) / len(turns))
     else:
         # Longest turns first keeps both cores busy to the end; results are put
         # back in transcript order.
         order = sorted(job_list, key=lambda j: -len(j.words))
         futures = [(job.index, pool.submit(align_turn, job)) for job in order]
-        done: dict[int, TurnAlignment] = {}
         for index, future in futures:
             done[index] = future.result()
             if progress:
-                progress("align", len(done) / len(job_list))
-        results = [done[i] for i in range(len(job_list))]
+                progress("align", len(done) / len(turns))
+    results = [done[i] for i in range(len(turns))]
     words = _monotonic([w for r in results for w in r.words])
     return Alignment(words, results, duration, offset, decoded.peaks, warnings,
                      insertions=insertions, shifts=shifts)
+
+
+def _beyond_the_end(index: int, turn: Turn, duration: float) -> TurnAlignment:
+    """A turn that starts after the audio ends: its words at the end, unaligned."""
+    words = tuple(Word(w, duration, duration, turn.speaker, index, "interpolated")
+                  for w in turn.words)
+    return TurnAlignment(index, duration, words, "interpolated", 0.0)
 
 
 def _monotonic(words: list[Word]) -> list[Word]:

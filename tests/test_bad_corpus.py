@@ -1,0 +1,128 @@
+"""Every command on every damaged or hostile file of tests/data/bad/ (made by
+tests/data/make_bad_corpus.py): it works, or it ends with a one-line ``Error:`` and a
+non-zero exit. Never a traceback, never a hang (a time bound), and never a changed
+input file (hashed before and after); a command that writes an MP3 may change it
+only when it succeeds.
+
+Each command runs as a real process, as a producer would run it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA, EPISODE, EPISODE_TRANSCRIPT
+from tests.data.make_bad_corpus import big_cases
+
+BAD = DATA / "bad"
+MP3S = sorted(p.name for p in BAD.glob("*.mp3"))
+TEXTS = sorted(p.name for p in BAD.iterdir() if p.suffix != ".mp3")
+BIG = ["ten-megabyte-line.txt", "hundred-thousand-turns.txt"]
+#: No command may take longer on any of these (the 10 MB line is the slowest: its
+#: 2,000,000 words are cut into subtitles in about 70 s).
+TIME_BOUND = 240
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("big")
+    big_cases(folder)
+    return folder
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run(args: list[str | Path], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "exporter", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=TIME_BOUND,
+                          env={**os.environ, "PYTHONWARNINGS": "ignore"})
+
+
+def check(result: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    if result.returncode == 0:
+        return
+    assert result.returncode in (1, 2), result.returncode
+    errors = [line for line in result.stderr.splitlines() if not line.startswith("Warning:")]
+    assert len(errors) == 1 and errors[0].startswith("Error: "), result.stderr[-2000:]
+
+
+def copy(source: Path, folder: Path) -> Path:
+    target = folder / source.name
+    shutil.copyfile(source, target)
+    return target
+
+
+TEXT_COMMANDS = {
+    "inspect": lambda f, ep, ch: ["inspect", f],
+    "subtitles": lambda f, ep, ch: ["subtitles", f, "-o", "out.vtt", "-o", "out.srt"],
+    "preview": lambda f, ep, ch: ["chapters", "preview", f],
+    "place-titles": lambda f, ep, ch: ["chapters", "write", ep, "--transcript", f],
+    "chapter-list": lambda f, ep, ch: ["chapters", "write", ep, "--chapters", f],
+    "export": lambda f, ep, ch: ["chapters", "export", f, "--format", "podcast-json"],
+    "run": lambda f, ep, ch: ["run", f, ep, "-o", "out"],
+}
+
+MP3_COMMANDS = {
+    "show": lambda f, tr, ch: ["chapters", "show", f],
+    "write": lambda f, tr, ch: ["chapters", "write", f, "--chapters", ch],
+    "remove-copy": lambda f, tr, ch: ["chapters", "remove", f, "--output", "copy.mp3"],
+    "export": lambda f, tr, ch: ["chapters", "export", f, "--format", "youtube"],
+    "align": lambda f, tr, ch: ["align", tr, f, "-o", "words.json"],
+    "run": lambda f, tr, ch: ["run", tr, f, "-o", "out"],
+    "subtitles-audio": lambda f, tr, ch: ["subtitles", tr, "--audio", f, "-o", "out.vtt"],
+}
+#: Commands meant to change the MP3 they are given (only when they succeed).
+WRITES = {"write", "place-titles", "chapter-list"}
+
+
+@pytest.mark.parametrize("name", TEXTS + BIG)
+@pytest.mark.parametrize("command", sorted(TEXT_COMMANDS))
+def test_every_command_on_bad_text(name: str, command: str, tmp_path: Path, big: Path) -> None:
+    if name == "ten-megabyte-line.txt" and command in ("run", "place-titles"):
+        pytest.skip("aligning 2,000,000 words in one turn to 2 minutes of audio is "
+                    "not run in CI (it completes: see the README's Reliability section)")
+    source = (big if name in BIG else BAD) / name
+    transcript = copy(source, tmp_path)
+    episode = copy(EPISODE, tmp_path)
+    chapters = tmp_path / "chapters.txt"
+    chapters.write_text("00:00 Start\n00:05 Middle\n", encoding="utf-8")
+    hashes = {p: digest(p) for p in (transcript, episode)}
+    result = run(TEXT_COMMANDS[command](transcript.name, episode.name, chapters.name),
+                 tmp_path)
+    check(result)
+    assert digest(transcript) == hashes[transcript]
+    if command not in WRITES or result.returncode != 0:
+        assert digest(episode) == hashes[episode]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("name", MP3S)
+@pytest.mark.parametrize("command", sorted(MP3_COMMANDS))
+def test_every_command_on_bad_mp3(name: str, command: str, tmp_path: Path) -> None:
+    episode = copy(BAD / name, tmp_path)
+    transcript = copy(EPISODE_TRANSCRIPT, tmp_path)
+    chapters = tmp_path / "chapters.txt"
+    chapters.write_text("00:00 Start\n00:05 Middle\n", encoding="utf-8")
+    hashes = {p: digest(p) for p in (transcript, episode)}
+    result = run(MP3_COMMANDS[command](episode.name, transcript.name, chapters.name),
+                 tmp_path)
+    check(result)
+    assert digest(transcript) == hashes[transcript]
+    if command not in WRITES or result.returncode != 0:
+        assert digest(episode) == hashes[episode]
+    if command == "write" and result.returncode == 0:
+        shown = run(["chapters", "show", episode.name, "--json"], tmp_path)
+        assert shown.returncode == 0 and '"Middle"' in shown.stdout
+    # No temporary file is left next to the episode or in the output folder.
+    leftovers = [p for p in tmp_path.rglob(".*")]
+    assert not leftovers, leftovers
