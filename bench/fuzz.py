@@ -16,6 +16,7 @@ Run: ``.venv/bin/python bench/fuzz.py --atheris 600`` or ``--hypothesis``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import subprocess
@@ -41,10 +42,8 @@ def one_input(data: bytes) -> None:
     except InputError:
         return
     for parse in (parse_transcript, parse_chapters):
-        try:
+        with contextlib.suppress(InputError):
             parse(text, "fuzz.txt")
-        except InputError:
-            pass
 
 
 def run_atheris(seconds: int) -> None:

@@ -20,6 +20,9 @@ from click.testing import CliRunner, Result
 from exporter.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
+# Commands run as processes in their own folders; their coverage data goes beside
+# this run's, where pytest-cov combines it.
+os.environ.setdefault("COVERAGE_FILE", str(ROOT / ".coverage"))
 SAMPLES = ROOT / "samples"
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLE = SAMPLES / "ai-engineering-podcast-amd-rocm.txt"

@@ -1,9 +1,11 @@
-"""Killing ``exporter chapters write`` at any moment leaves the old file or the new one.
+"""Killing ``exporter chapters write`` at any moment leaves the old file or the new one,
+and so does a full disk.
 
 Each trial starts the real command on a fresh copy of a 60 MB MP3 and kills it after
 a random delay spread over the time the command takes, then checks that the file is
 byte-identical to the original or to the fully tagged result, and that nothing else
-was left in the directory. EXPORTER_KILL_TRIALS sets the number of trials.
+was left in the directory. EXPORTER_KILL_TRIALS sets the number of SIGKILL trials
+(default 200; a quarter as many SIGINT trials, at least 50).
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import EPISODE, ffmpeg_exe
 
-TRIALS = int(os.environ.get("EXPORTER_KILL_TRIALS", "40"))
+TRIALS = int(os.environ.get("EXPORTER_KILL_TRIALS", "200"))
 
 
 def digest(path: Path) -> str:
@@ -59,7 +63,7 @@ def test_a_killed_write_leaves_old_or_new(big: Path, tmp_path: Path, sig: int) -
     assert new != old
     rng = random.Random(sig)
     outcomes = {"old": 0, "new": 0}
-    trials = TRIALS if sig == signal.SIGKILL else max(10, TRIALS // 4)
+    trials = TRIALS if sig == signal.SIGKILL else max(50, TRIALS // 4)
     for _ in range(trials):
         shutil.copyfile(big, target)
         proc = subprocess.Popen(command(target, chapters), stderr=subprocess.DEVNULL)
@@ -71,3 +75,51 @@ def test_a_killed_write_leaves_old_or_new(big: Path, tmp_path: Path, sig: int) -
         outcomes["old" if state == old else "new"] += 1
         assert sorted(p.name for p in work.iterdir()) == ["episode.mp3"]
     print(f"{signal.Signals(sig).name}: {trials} trials, {outcomes}")
+
+
+@contextmanager
+def small_disk(folder: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of ``size`` mounted on ``folder`` (as root), to fill up."""
+    folder.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small filesystem to fill needs root")
+    mount = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs",
+                            str(folder)], capture_output=True, text=True, check=False)
+    if mount.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs: {mount.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_a_full_disk_leaves_the_episode_as_it_was(big: Path, tmp_path: Path) -> None:
+    """The 60 MB episode on a 100 MB disk: there is no room for the tagged copy
+    that replaces it, so the write fails cleanly and the original stays."""
+    chapters = tmp_path / "chapters.txt"
+    chapters.write_text("00:00 Start\n01:00 Middle\n")
+    with small_disk(tmp_path / "disk", "100m") as disk:
+        target = disk / "episode.mp3"
+        shutil.copyfile(big, target)
+        old = digest(target)
+        result = subprocess.run(command(target, chapters), capture_output=True, text=True)
+        assert result.returncode == 1
+        assert result.stderr.startswith(f"Error: {target}: ")
+        assert "No space left on device" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert digest(target) == old
+        assert sorted(p.name for p in disk.iterdir()) == ["episode.mp3"]
+
+
+def test_a_full_disk_leaves_no_half_written_outputs(tmp_path: Path) -> None:
+    """``exporter run`` into a folder on a disk too small for the tagged copy: an
+    Error, and the folder holds what it held before."""
+    with small_disk(tmp_path / "disk", "300k") as disk:
+        (disk / "mine.txt").write_text("the producer's own file\n")
+        result = subprocess.run([sys.executable, "-m", "exporter", "-q", "run", "--sample",
+                                 "-o", str(disk)], capture_output=True, text=True)
+        assert result.returncode == 1
+        assert result.stderr.startswith("Error: "), result.stderr
+        assert "No space left on device" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert sorted(p.name for p in disk.iterdir()) == ["mine.txt"]

@@ -101,17 +101,17 @@ def make_transcripts() -> None:
         "nul-bytes.txt": text.replace(" ", " \x00", 40).encode("utf-8"),
         "mixed-encodings.txt": (text[:400].encode("utf-8") + "café naïve ".encode("cp1252")
                                 + text[400:800].encode("utf-16") + text[800:].encode("utf-8")),
-        "impossible-times.txt": ("[99:99:99] Tobias Macey:\nHello there.\n"
-                                 "[00:61:00] Anush:\nHi.\n").encode(),
-        "times-backwards.txt": "[00:01:00] A:\nOne.\n[00:00:30] B:\nTwo.\n".encode(),
-        "times-huge.txt": "[999999999:00:00] A:\nFar away.\n".encode(),
+        "impossible-times.txt": (b"[99:99:99] Tobias Macey:\nHello there.\n"
+                                 b"[00:61:00] Anush:\nHi.\n"),
+        "times-backwards.txt": b"[00:01:00] A:\nOne.\n[00:00:30] B:\nTwo.\n",
+        "times-huge.txt": b"[999999999:00:00] A:\nFar away.\n",
         "bom-only.txt": b"\xef\xbb\xbf",
         "whitespace-only.txt": b" \n\t\r\n  \n",
         "empty.txt": b"",
         "binary-junk.txt": bytes(range(256)) * 40,
         "utf16-no-bom.txt": text.encode("utf-16-le"),
         "cr-only-newlines.txt": text.replace("\n", "\r").encode(),
-        "speaker-without-text.txt": "[00:00:05] A:\n[00:00:10] B:\n".encode(),
+        "speaker-without-text.txt": b"[00:00:05] A:\n[00:00:10] B:\n",
         "very-long-speaker.txt": f"[00:00:05] {'X' * 5000}:\nHello.\n".encode(),
         "deep-json.json": ("[" * 100_000 + "]" * 100_000).encode(),
         "json-huge-numbers.json": (b'{"segments": [{"start": 1e308, "end": 1e309, "text": "x"},'
