@@ -13,7 +13,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import click
 
@@ -42,6 +42,13 @@ from exporter.writers.id3 import TaggedChapter, WriteReport, read_chapters, remo
 from exporter.writers.words import render_words
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Warns(Protocol):
+    warnings: list[str]
+
+
+R = TypeVar("R", bound=_Warns)
 #: Turns listed one by one in a summary; --json has them all.
 LISTED = 20
 
@@ -75,6 +82,19 @@ class App:
             except ExporterError:
                 total = None
         return Progress(total)
+
+    def with_progress(self, audio: str | None, call: Callable[[Progress | None], R]) -> R:
+        """``call(progress)``, with a progress bar when there is ``audio`` to work
+        on; then its result's warnings."""
+        progress = self.progress(audio) if audio else None
+        try:
+            result = call(progress)
+        finally:
+            if progress:
+                progress.close()
+        for warning in result.warnings:
+            self.warn(warning)
+        return result
 
 
 class Progress:
@@ -280,16 +300,9 @@ def subtitles(app: App, transcript: str, outputs: tuple[str, ...], fmt: str | No
     if not outputs:
         stem = transcript.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         outputs = (f"{stem}.{fmt or 'vtt'}",)
-    progress = app.progress(audio) if audio else None
-    try:
-        result = make_subtitles(transcript, outputs, style, fmt=fmt, audio=audio,
-                                input_format=input_format, jobs=jobs, offset=offset,
-                                repair=not trust_timestamps, progress=progress)
-    finally:
-        if progress:
-            progress.close()
-    for warning in result.warnings:
-        app.warn(warning)
+    result = app.with_progress(audio, lambda progress: make_subtitles(
+        transcript, outputs, style, fmt=fmt, audio=audio, input_format=input_format,
+        jobs=jobs, offset=offset, repair=not trust_timestamps, progress=progress))
     for path, text in result.outputs:
         if path == "-":
             click.echo(text, nl=False)
@@ -314,16 +327,9 @@ def align_command(app: App, transcript: str, episode: str, output: str | None,
                   jobs: int | None, offset: float, trust_timestamps: bool,
                   input_format: str | None) -> None:
     """Align every word of TRANSCRIPT to EPISODE and write the word timings."""
-    progress = app.progress(episode)
-    try:
-        result = align_episode(transcript, episode, jobs=jobs, offset=offset,
-                               repair=not trust_timestamps, input_format=input_format,
-                               progress=progress)
-    finally:
-        if progress:
-            progress.close()
-    for warning in result.warnings:
-        app.warn(warning)
+    result = app.with_progress(episode, lambda progress: align_episode(
+        transcript, episode, jobs=jobs, offset=offset, repair=not trust_timestamps,
+        input_format=input_format, progress=progress))
     alignment = result.alignment
     for turn in alignment.turns:
         app.info(f"turn {turn.index + 1:>3} at {_clock(turn.start)}: {turn.method}, "
@@ -583,17 +589,10 @@ def run(app: App, transcript: str | None, episode: str | None, outdir: str | Non
         transcript_path, episode_path = bundled_sample()
         transcript, episode = str(transcript_path), str(episode_path)
     assert transcript is not None and episode is not None
-    progress = app.progress(episode)
-    try:
-        result = run_episode(transcript, episode, outdir, chapters_file=chapters_file,
-                             in_place=in_place, jobs=jobs, offset=offset,
-                             repair=not trust_timestamps, input_format=input_format,
-                             progress=progress)
-    finally:
-        if progress:
-            progress.close()
-    for warning in result.warnings:
-        app.warn(warning)
+    result = app.with_progress(episode, lambda progress: run_episode(
+        transcript, episode, outdir, chapters_file=chapters_file, in_place=in_place,
+        jobs=jobs, offset=offset, repair=not trust_timestamps, input_format=input_format,
+        progress=progress))
     alignment = result.aligned.alignment
     low = result.aligned.low_confidence()
     if as_json:

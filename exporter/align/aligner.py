@@ -173,6 +173,12 @@ def align_turn(job: TurnJob) -> TurnAlignment:
     # has been aligned.
     natural = _estimate(words)
     rate = min(1.0, max(0.3, (job.limit - job.start) / natural)) if natural else 1.0
+    # Running sums of speaking time, so that pace is measured in constant time
+    # (a turn can hold a million words).
+    weights = [0.0]
+    for word in words:
+        weights.append(weights[-1] + word_weight(word))
+    first_spoken: int | None = None
     i = 0
     while i < len(words):
         j = _chunk_end(words, i)
@@ -184,16 +190,21 @@ def align_turn(job: TurnJob) -> TurnAlignment:
         if used != "aligned":
             method = "interpolated" if "interpolated" in (used, method) else "retried"
         # Untrusted words are aligned again, with more context, in the next window.
-        for k in range(trusted, len(words)):
+        # Times were recorded at most up to the end of this chunk, or of the chunk
+        # a resync found (which ends before the chunk from ``trusted`` does).
+        stop = max(j, _chunk_end(words, trusted) if trusted < len(words) else j)
+        for k in range(trusted, stop):
             times[k] = None
-        if trusted > 0 and times[trusted - 1] is not None:
-            cursor = max(cursor, times[trusted - 1][1] - 0.05)  # type: ignore[index]
-            spoken = [k for k in range(trusted) if times[k] is not None]
-            if spoken and used == "aligned":
-                took = times[spoken[-1]][1] - times[spoken[0]][0]  # type: ignore[index]
-                expected = _estimate([words[k] for k in spoken])
+        last = times[trusted - 1] if trusted > 0 else None
+        if last is not None:
+            cursor = max(cursor, last[1] - 0.05)
+            if first_spoken is None:
+                first_spoken = next(k for k in range(trusted) if times[k] is not None)
+            first = times[first_spoken]
+            if first is not None and used == "aligned":
+                expected = weights[trusted] - weights[first_spoken]
                 if expected > 5.0:
-                    rate = min(2.0, max(0.3, took / expected))
+                    rate = min(2.0, max(0.3, (last[1] - first[0]) / expected))
         i = trusted
     _settle_sentence_starts(words, times)
     result, unmatched = _fill(words, tokens, times, job)
@@ -393,24 +404,26 @@ def align(transcript: Transcript, audio: str | os.PathLike[str], *, jobs: int | 
     :param progress: called with a stage name and a fraction done.
     :raises AudioError: when the audio cannot be decoded.
     """
-    decoded = decode(audio, on_progress=(lambda s: progress("decode", s)) if progress
-                     else None)
-    try:
-        return _align_decoded(transcript, decoded, jobs, offset, repair, progress)
-    finally:
-        decoded.close()
-
-
-def _align_decoded(transcript: Transcript, decoded: DecodedAudio, jobs: int | None,
-                   offset: float, repair_times: bool,
-                   progress: Callable[[str, float], None] | None) -> Alignment:
     workers = jobs or os.cpu_count() or 1
     pool = worker_pool(workers) if workers > 1 else None
     try:
-        return _align_with(transcript, decoded, pool, offset, repair_times, progress)
+        if pool is not None:
+            # The workers load the dictionary and the model while ffmpeg decodes.
+            for _ in range(workers):
+                pool.submit(_warm_up)
+        decoded = decode(audio, on_progress=(lambda s: progress("decode", s)) if progress
+                         else None)
+        try:
+            return _align_with(transcript, decoded, pool, offset, repair, progress)
+        finally:
+            decoded.close()
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+def _warm_up() -> None:
+    _aligner(False)
 
 
 def _align_with(transcript: Transcript, decoded: DecodedAudio,

@@ -17,20 +17,22 @@ class Podlove(ChapterFormat):
     extensions = (".txt", ".psc.txt")
     description = "Podlove Simple Chapters text: '00:00:00.000 Title <url>'"
     writable = True
+    #: Whether a chapter's link follows its title, in angle brackets.
+    urls = True
 
     def render(self, chapters: Sequence[Chapter]) -> str:
         return "".join(f"{format_time(c.start or 0)} {c.title}"
-                       + (f" <{c.url}>" if c.url else "") + "\n" for c in chapters)
+                       + (f" <{c.url}>" if c.url and self.urls else "") + "\n"
+                       for c in chapters)
 
 
-class Mp4Chaps(ChapterFormat):
+class Mp4Chaps(Podlove):
+    """The same lines as Podlove, without links."""
+
     name = "mp4chaps"
     extensions = (".chapters.txt", ".txt")
     description = "mp4chaps / Nero text: '00:00:00.000 Title'"
-    writable = True
-
-    def render(self, chapters: Sequence[Chapter]) -> str:
-        return "".join(f"{format_time(c.start or 0)} {c.title}\n" for c in chapters)
+    urls = False
 
 
 class YouTube(ChapterFormat):
