@@ -25,7 +25,7 @@ from pathlib import Path
 from exporter.align import repair
 from exporter.align.audio import DecodedAudio, decode
 from exporter.align.estimate import spread
-from exporter.align.sphinx import TokenTime, WindowAligner
+from exporter.align.sphinx import TokenTime, WindowAligner, mean_score
 from exporter.align.text import tokens_for
 from exporter.model import Transcript, Turn, Word
 from exporter.speech import pause_after, word_weight
@@ -146,18 +146,13 @@ def _try(tokens: list[str], audio: _Audio, start: float, end: float,
         return None
     pcm, offset = audio.read(start, end)
     found = _aligner(wide).align(tokens, pcm, offset)
-    if found is not None and audio.bar is not None and _score(found) < audio.bar:
+    if found is not None and audio.bar is not None and mean_score(found) < audio.bar:
         found = None  # the words forced onto other speech: as bad as no fit
     if found is None:
         audio.failures += 1
     else:
         audio.successes += 1
     return found
-
-
-def _score(found: Sequence[TokenTime]) -> float:
-    frames = sum(t.end - t.start for t in found)
-    return sum(t.score * (t.end - t.start) for t in found) / frames if frames else 0.0
 
 
 def align_turn(job: TurnJob) -> TurnAlignment:

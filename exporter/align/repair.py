@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from exporter.align.audio import DecodedAudio
-from exporter.align.sphinx import WindowAligner
+from exporter.align.sphinx import WindowAligner, mean_score
 from exporter.align.text import tokens_for
 from exporter.model import Turn
 from exporter.speech import word_weight
@@ -44,8 +44,7 @@ def _score_at(aligner: WindowAligner, tokens: list[str], seconds: float, audio: 
     found = aligner.align(tokens, audio.read(start, at + seconds * 1.3 + 1.5), start)
     if not found:
         return None
-    frames = sum(t.end - t.start for t in found)
-    return sum(t.score * (t.end - t.start) for t in found) / frames, found[0].start
+    return mean_score(found), found[0].start
 
 
 # Insertions: audio added mid-episode (an ad break) after the transcript was made.
@@ -115,8 +114,7 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
     probed = [k for k, t in enumerate(turns) if len(t.words) >= MIN_PROBE_WORDS]
 
     def jobs(indexes: Sequence[int], shift: float) -> list[ProbeJob]:
-        return [ProbeJob(tuple(turns[k].words), turns[k].start + shift, str(audio.path),
-                         audio.samples) for k in indexes]
+        return [job for k in indexes for job in _probe_jobs(turns[k], [shift], audio)]
 
     found = dict(zip(probed, run(jobs(probed, offset)), strict=True))
     scores = sorted((got[0] for got in found.values() if got is not None), reverse=True)

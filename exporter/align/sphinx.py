@@ -9,6 +9,7 @@ of words the dictionary lacks added as they come.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pocketsphinx import Decoder
@@ -30,6 +31,13 @@ class TokenTime:
     start: float
     end: float
     score: float  # acoustic score per frame (log scale, higher is better)
+
+
+def mean_score(found: Sequence[TokenTime]) -> float:
+    """The acoustic score of a fit, per frame: the bar between real and chance fits
+    is set on this."""
+    frames = sum(t.end - t.start for t in found)
+    return sum(t.score * (t.end - t.start) for t in found) / frames if frames else 0.0
 
 
 class WindowAligner:
