@@ -1,0 +1,134 @@
+"""Benchmark: alignment on real human speech (the main accuracy and speed benchmark).
+
+Builds the episode of six real voices with bench/real_episode.py (once; needs
+../shared/corpus/speech and ffmpeg), aligns each variant with the library, and prints
+against the truth:
+
+- turn starts: median error, share within 150 ms and 500 ms, worst; how many turns
+  are off by more than 1 s without being flagged low-confidence (must be none);
+- word starts against the reference TextGrids (the MFA recordings): median error;
+- the offset and the cuts found, next to the truth;
+- for ``intro`` and ``late``: how far every word lands from where the ``plain``
+  variant put it (the same audio under another transcript clock);
+- wall time, realtime factor, and a plain ffmpeg decode of the same file in the same
+  run (the floor).
+
+Run: ``.venv/bin/python bench/align_real.py [VARIANT ...] [--jobs N]``
+(variants: plain intro late cut untimed; default: all).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from real_episode import VARIANTS, build
+
+from exporter.align.aligner import Alignment, align
+from exporter.align.audio import ffmpeg_exe
+from exporter.align.measure import summary
+from exporter.readers import read_transcript
+
+#: Below this a turn is reported as low confidence (as the pipeline does).
+LOW = 0.8
+
+
+def _norm(word: str) -> str:
+    return re.sub(r"[^a-z']", "", word.lower())
+
+
+def word_errors(result: Alignment, truth: dict[str, object]) -> list[float]:
+    """Start errors of the words that match the reference words, turn by turn."""
+    errors = []
+    for index, turn in enumerate(truth["turns"]):  # type: ignore[arg-type]
+        reference = turn["words"]
+        if not reference:
+            continue
+        ours = [w for w in result.words if w.turn == index]
+        a = [_norm(w.text) for w in ours]
+        b = [_norm(w["text"]) for w in reference]
+        for block in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_matching_blocks():
+            for k in range(block.size):
+                errors.append(abs(ours[block.a + k].start - reference[block.b + k]["start"]))
+    return errors
+
+
+def measure(name: str, path: Path, jobs: int | None) -> tuple[Alignment, dict[str, object]]:
+    truth = json.loads(path.with_suffix(".truth.json").read_text())
+    transcript = read_transcript(path.with_suffix(".txt"))
+    start = time.perf_counter()
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(path), "-ac", "1", "-ar", "16000",
+                    "-f", "s16le", "-y", "/dev/null"], check=True)
+    floor = time.perf_counter() - start
+    start = time.perf_counter()
+    result = align(transcript, path, jobs=jobs)
+    wall = time.perf_counter() - start
+
+    errors, unflagged = [], []
+    for index, turn in enumerate(truth["turns"]):
+        if turn["start"] is None:
+            continue
+        got = result.turns[index]
+        error = abs(got.start - turn["start"])
+        errors.append(error)
+        if error > 1.0 and got.confidence >= LOW:
+            unflagged.append(f"{index + 1} ({error:.1f} s)")
+    figures = summary(errors)
+    words = word_errors(result, truth)
+    low = [f"{t.index + 1} ({t.confidence:.0%})" for t in result.turns if t.confidence < LOW]
+    print(f"{name}: {result.duration / 60:.1f} min, {len(errors)} turns")
+    print(f"  turn starts: median {figures['median'] * 1000:.0f} ms, "
+          f"{figures['within_150ms']:.0%} within 150 ms, {figures['within_500ms']:.0%} within "
+          f"500 ms, worst {figures['worst']:.2f} s (targets: <= 50 ms, >= 90%, >= 97%)")
+    print(f"  over 1 s and not flagged: {', '.join(unflagged) or 'none'} (target: none)")
+    if words:
+        print(f"  reference words: median {statistics.median(words) * 1000:.0f} ms over "
+              f"{len(words)} words, {sum(e <= 0.1 for e in words) / len(words):.0%} within "
+              "100 ms (target: median <= 30 ms)")
+    print(f"  low confidence: {', '.join(low) or 'none'}")
+    print(f"  offset found {result.offset:+.1f} s (truth {truth['offset']:+.1f} s); "
+          "insertions/cuts found: " + (", ".join(
+              f"{s:+.1f} s before turn {k + 1}" for k, s in result.insertions) or "none")
+          + " (truth: " + (", ".join(f"{-c['seconds']:+.1f} s before turn {c['before_turn'] + 1}"
+                                    for c in truth.get("cuts", [])) or "none") + ")")
+    for warning in result.warnings:
+        print(f"  warning: {warning}")
+    print(f"  wall {wall:.1f} s = {result.duration / wall:.0f}x realtime; ffmpeg decode alone "
+          f"{floor:.2f} s; {wall / floor:.0f}x the floor")
+    return result, truth
+
+
+def invariance(plain: Alignment, other: Alignment, shift: float, name: str) -> None:
+    """How far ``other``'s words land from ``plain``'s, on the same speech."""
+    moved = [abs((o.start - shift) - p.start) for p, o in
+             zip(plain.words, other.words, strict=True)]
+    moved.sort()
+    print(f"  {name} against plain: words moved median {statistics.median(moved) * 1000:.0f} "
+          f"ms, {sum(m <= 0.02 for m in moved) / len(moved):.1%} within 20 ms, worst "
+          f"{moved[-1]:.2f} s (target: all within 20 ms)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("variants", nargs="*", default=list(VARIANTS))
+    parser.add_argument("--jobs", type=int, default=None)
+    args = parser.parse_args()
+    paths = build()
+    results: dict[str, Alignment] = {}
+    for name in args.variants:
+        results[name], _ = measure(name, paths[name], args.jobs)
+        if name in ("intro", "late") and "plain" in results:
+            shift = 20.0 if name == "intro" else 0.0
+            invariance(results["plain"], results[name], shift, name)
+
+
+if __name__ == "__main__":
+    main()
