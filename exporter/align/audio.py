@@ -73,6 +73,20 @@ class DecodedAudio:
             handle.seek(first * BYTES_PER_SAMPLE)
             return handle.read((last - first) * BYTES_PER_SAMPLE)
 
+    def quiet_point(self, around: float, radius: float) -> float:
+        """The middle of the quietest 200 ms within ``radius`` seconds of ``around``:
+        where a window of speech can open or close without cutting a word (a single
+        quiet frame may be the closure of a stop inside one)."""
+        start = max(0.0, around - radius)
+        samples = np.frombuffer(self.read(start, around + radius), dtype="<i2")
+        frame, span = RATE // 100, 20
+        count = len(samples) // frame
+        if count < span:
+            return max(0.0, min(around, self.duration))
+        energy = (samples[: count * frame].astype(np.float64) ** 2).reshape(count, frame).sum(1)
+        smooth = np.convolve(energy, np.ones(span), mode="valid")
+        return round(start + (int(np.argmin(smooth)) + span / 2) * frame / RATE, 3)
+
     def close(self) -> None:
         self.path.unlink(missing_ok=True)
 

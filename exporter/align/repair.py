@@ -19,7 +19,7 @@ are made in order, so the result does not depend on the number of workers.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from exporter.align.audio import DecodedAudio
 from exporter.align.sphinx import WindowAligner, mean_score
@@ -38,13 +38,33 @@ def _probe(words: Sequence[str]) -> tuple[list[str], float]:
     return tokens, sum(word_weight(w) for w in probe)
 
 
+#: Seconds before a probe's time that its window opens, and how much earlier when the
+#: words said before it are given (as in the aligner: rounded-down times put the end
+#: of the previous speaker in the window, and those words take it).
+PROBE_LEAD = 1.0
+CONTEXT_LEAD = 2.0
+
+
 def _score_at(aligner: WindowAligner, tokens: list[str], seconds: float, audio: DecodedAudio,
-              at: float) -> tuple[float, float] | None:
-    start = max(0.0, at - 1.0)
-    found = aligner.align(tokens, audio.read(start, at + seconds * 1.3 + 1.5), start)
+              at: float, before: Sequence[str] = ()) -> tuple[float, float] | None:
+    context = [[t for t in tokens_for(w)] for w in before]
+    lead = [t for word in context for t in word]
+    starts = [0]
+    for word in context:
+        starts.append(starts[-1] + len(word))
+    start = audio.quiet_point(at - PROBE_LEAD - (CONTEXT_LEAD if lead else 0.0), 0.5)
+    # The path may end after any of the probe's words past the first few: a slow
+    # speaker's probe must not be squeezed into a window cut for an average one.
+    ends = sorted({len(lead) + k for k in range(min(MIN_PROBE_WORDS, len(tokens)),
+                                                  len(tokens) + 1)})
+    found = aligner.align(lead + tokens, audio.read(start, at + seconds * 1.3 + 1.5), start,
+                          sorted(set(starts)), ends)
     if not found:
         return None
-    return mean_score(found), found[0].start
+    own = found[len(lead):]
+    if not own or own[0] is None:
+        return None
+    return mean_score(own), own[0].start
 
 
 # Insertions: audio added mid-episode (an ad break) after the transcript was made.
@@ -53,13 +73,16 @@ def _score_at(aligner: WindowAligner, tokens: list[str], seconds: float, audio: 
 #: a chance fit, not the words: on the benchmark, probes where the words are spoken
 #: score -10,000 to -31,000 and chance fits -45,000 to -65,000.
 CHANCE_RATIO = 1.6
-#: Insertions are searched for in widening ranges of seconds after where a turn
-#: should be, so that a short break costs a short search.
-SEARCH_RANGES = ((2.0, 64.0), (64.0, 240.0), (240.0, 900.0))
-#: The worst typical score a real fit is allowed: on the benchmark the median real
-#: probe scores -20,500 and the worst -31,000. Audio whose probes score worse than
-#: this nearly all fit only by chance.
-WORST_REFERENCE = -25_000.0
+#: Insertions (audio added) and cuts (audio removed after transcription) are
+#: searched for in widening ranges of seconds after and before where a turn should
+#: be, so that a short break or cut costs a short search.
+SEARCH_RANGES = ((2.0, 64.0), (-64.0, -2.0), (64.0, 240.0), (-240.0, -64.0), (240.0, 900.0),
+                 (-900.0, -240.0))
+#: The worst typical score a real fit is allowed. Scored on every other frame (see
+#: sphinx.NORMAL), real probes score -13,000 to -25,000 on both the synthetic and the
+#: real-speech benchmark (a noisy LibriVox reader -27,000 at worst), and chance fits
+#: -40,000 to -58,000. Audio whose probes score worse than this fits only by chance.
+WORST_REFERENCE = -30_000.0
 MIN_PROBE_WORDS = 4
 
 
@@ -71,17 +94,19 @@ class ProbeJob:
     at: float
     pcm_path: str
     samples: int
+    #: The words said just before (the previous turn's last), when they are there.
+    before: tuple[str, ...] = ()
 
 
 def run_probe(job: ProbeJob) -> tuple[float, float] | None:
     """The probe's score and where its first word was found; None when not there."""
     from pathlib import Path
 
-    from exporter.align.aligner import _aligner
+    from exporter.align.turn import aligner_for
 
     tokens, seconds = _probe(job.words)
     audio = DecodedAudio(Path(job.pcm_path), job.samples)
-    return _score_at(_aligner(False), tokens, seconds, audio, job.at)
+    return _score_at(aligner_for("normal"), tokens, seconds, audio, job.at, job.before)
 
 
 Runner = Callable[[Sequence[ProbeJob]], list[tuple[float, float] | None]]
@@ -97,8 +122,10 @@ class Repair:
 
     shifts: list[float]
     insertions: list[tuple[int, float]]
-    #: The acoustic score below which a fit is chance (None: nothing to judge by).
-    bar: float | None = None
+    #: For each turn, the acoustic score below which a fit is chance.
+    bars: list[float]
+    #: Each probed turn's opening words at its final shift: score and where found.
+    probes: dict[int, tuple[float, float] | None] = field(default_factory=dict)
 
 
 def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
@@ -114,25 +141,19 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
     probed = [k for k, t in enumerate(turns) if len(t.words) >= MIN_PROBE_WORDS]
 
     def jobs(indexes: Sequence[int], shift: float) -> list[ProbeJob]:
-        return [job for k in indexes for job in _probe_jobs(turns[k], [shift], audio)]
+        return [job for k in indexes
+                for job in _probe_jobs(turns[k], [shift], audio, _before(turns, k))]
 
     found = dict(zip(probed, run(jobs(probed, offset)), strict=True))
-    scores = sorted((got[0] for got in found.values() if got is not None), reverse=True)
-    if not scores:
-        return Repair([offset] * len(turns), [], WORST_REFERENCE * CHANCE_RATIO)
-    # The better half: chance fits after an early break must not set the bar.
-    # When even that half scores like chance, the audio is not this transcript's, and
-    # the bar falls back to a fixed score (from the benchmark's real fits).
-    reference = max(scores[: max(1, len(scores) // 2)][-1], WORST_REFERENCE)
-    bar = reference * CHANCE_RATIO
+    bars = _bars(turns, found)
     if not search:
-        return Repair([offset] * len(turns), [], bar)
+        return Repair([offset] * len(turns), [], bars, found)
 
-    def good(got: tuple[float, float] | None) -> bool:
-        return got is not None and got[0] >= bar
+    def good(k: int, got: tuple[float, float] | None) -> bool:
+        return got is not None and got[0] >= bars[k]
 
     lags = [got[1] - (turns[k].start + offset) for k, got in found.items()
-            if got is not None and good(got)]
+            if got is not None and good(k, got)]
     lag = sorted(lags)[len(lags) // 2] if lags else 0.0
     shift = offset
     insertions: list[tuple[int, float]] = []
@@ -141,10 +162,16 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
     while position < len(probed):
         k = probed[position]
         following = probed[position + 1] if position + 1 < len(probed) else None
-        if good(found[k]) or following is None or good(found[following]):
+        if good(k, found[k]) or following is None or good(following, found[following]):
             position += 1
             continue
-        located = _search(turns[k], turns[following], audio, shift, bar, run)
+        previous = probed[position - 1] if position else None
+        next_fit = found[following]
+        located = _search(
+            turns[k], turns[following], audio, shift, bars[k], run,
+            before=_before(turns, following) if following == k + 1 else (),
+            following_score=next_fit[0] if next_fit is not None else None,
+            floor=turns[previous].start + shifts[previous] if previous is not None else 0.0)
         if located is None:
             position += 1
             continue
@@ -157,19 +184,86 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
         for index in range(k, len(turns)):
             shifts[index] = shift
         position += 1
-    return Repair(shifts, insertions, bar)
+    return Repair(shifts, insertions, bars, found)
 
 
-def _probe_jobs(turn: Turn, shifts: Sequence[float], audio: DecodedAudio) -> list[ProbeJob]:
-    return [ProbeJob(tuple(turn.words), turn.start + shift, str(audio.path), audio.samples)
-            for shift in shifts]
+def _bars(turns: Sequence[Turn], found: dict[int, tuple[float, float] | None]) -> list[float]:
+    """The score below which a fit of each turn is chance.
+
+    Scores depend on the voice, the microphone and the room: a clean studio voice
+    fits at -10,000 a frame, a LibriVox reader in a noisy room at -30,000, and
+    chance fits on the clean voice score like that. So each speaker's bar is set
+    from their own best probe, never stricter than the episode's. When even the episode's better
+    half scores like chance, the audio is not this transcript's, and a fixed bar
+    (from the synthetic benchmark's real fits) applies to all.
+    """
+    def reference(scores: list[float]) -> float:
+        ordered = sorted(scores, reverse=True)
+        return ordered[: max(1, len(ordered) // 2)][-1]
+
+    scores = [got[0] for got in found.values() if got is not None]
+    # The opening turns are where the offset search checked the times hold; when all
+    # of them fit, they set the scale even if most later turns are displaced (audio
+    # cut early in the episode moves every turn after it out of its probe's reach).
+    opening = [found[k] for k in sorted(found)[:3]]
+    if len(opening) == 3 and all(got is not None for got in opening):
+        overall = reference([got[0] for got in opening if got is not None])
+    else:
+        overall = reference(scores) if scores else WORST_REFERENCE * 2
+    if overall < WORST_REFERENCE:
+        return [WORST_REFERENCE * CHANCE_RATIO] * len(turns)
+    by_speaker: dict[str, list[float]] = {}
+    for k, got in found.items():
+        if got is not None:
+            by_speaker.setdefault(turns[k].speaker, []).append(got[0])
+    # A speaker's best fit, not their typical one: after a cut or a break most of a
+    # speaker's turns may be displaced, and their chance fits must not lower the bar.
+    own = {speaker: max(*s, WORST_REFERENCE) for speaker, s in by_speaker.items()}
+    bars = [min(overall, own.get(turn.speaker, overall)) * CHANCE_RATIO for turn in turns]
+    return bars
+
+
+def window_bars(turns: Sequence[Turn], repaired: Repair) -> list[float]:
+    """The score below which a window inside each turn is a chance fit.
+
+    A turn whose opening words were found where its (repaired) time puts them, with
+    a score short of chance, vouches for itself: it is in this audio, and only fits
+    that score like chance count as failures in it. One speaker can record in two
+    rooms (or with a cold), and the worse room must not make the right words look
+    like chance.
+    """
+    bars = list(repaired.bars)
+    for k, got in repaired.probes.items():
+        if got is not None and got[0] >= WORST_REFERENCE * CHANCE_RATIO \
+                and -VOUCH_EARLY <= got[1] - (turns[k].start + repaired.shifts[k]) <= VOUCH_LATE:
+            bars[k] = min(bars[k], WORST_REFERENCE * CHANCE_RATIO)
+    return bars
+
+
+def _probe_jobs(turn: Turn, shifts: Sequence[float], audio: DecodedAudio,
+                before: tuple[str, ...] = ()) -> list[ProbeJob]:
+    return [ProbeJob(tuple(turn.words), turn.start + shift, str(audio.path), audio.samples,
+                     before) for shift in shifts]
+
+
+def _before(turns: Sequence[Turn], k: int) -> tuple[str, ...]:
+    """The words said just before turn ``k`` if the transcript's times hold there."""
+    return tuple(turns[k - 1].words[-PROBE_WORDS:]) if k else ()
 
 
 def _search(turn: Turn, following: Turn | None, audio: DecodedAudio, shift: float,
             bar: float | None, run: Runner,
-            ranges: Sequence[tuple[float, float]] = SEARCH_RANGES) -> float | None:
+            ranges: Sequence[tuple[float, float]] = SEARCH_RANGES,
+            before: tuple[str, ...] = (), following_score: float | None = None,
+            floor: float = 0.0) -> float | None:
     """Where ``turn``'s first word is, searched in widening ranges of shifts after
     ``shift``, and confirmed by ``following`` being where the same shift puts it.
+
+    :param before: the words said just before ``following`` (when it follows
+        ``turn`` directly), for its probe.
+    :param following_score: how well ``following`` fits at ``shift`` (None: not
+        at all).
+    :param floor: the earliest the turn can be (the turn before it is there).
 
     :param bar: the score a real fit reaches; None when not known yet (the offset
         search), and then the best fit in a range sets it.
@@ -177,7 +271,7 @@ def _search(turn: Turn, following: Turn | None, audio: DecodedAudio, shift: floa
     """
     for low, high in ranges:
         shifts = [shift + low + COARSE_STEP * i for i in range(int((high - low) / COARSE_STEP))
-                  if turn.start + shift + low + COARSE_STEP * i < audio.duration]
+                  if floor < turn.start + shift + low + COARSE_STEP * i < audio.duration]
         if not shifts:
             return None
         hits = [(g[0], s) for g, s in zip(run(_probe_jobs(turn, shifts, audio)), shifts,
@@ -194,13 +288,26 @@ def _search(turn: Turn, following: Turn | None, audio: DecodedAudio, shift: floa
             continue
         if following is None:
             return best[1]
-        check = run(_probe_jobs(following, [best[1] - turn.start], audio))[0]
-        if check is not None and check[0] >= (bar if bar is not None else
-                                              best[0] * CHANCE_RATIO):
+        check = run(_probe_jobs(following, [best[1] - turn.start], audio, before))[0]
+        if check is None:
+            continue
+        # The next turn confirms the shift when it fits there as a real fit does, or
+        # far better than where the old shift put it: scores depend on the voice,
+        # and the next turn is often another speaker's.
+        if (bar is not None and check[0] >= bar) or (
+                bar is None and check[0] >= best[0] * CHANCE_RATIO) or (
+                following_score is not None and check[0] >= following_score / CHANCE_RATIO):
             return best[1]
     return None
 
 
+#: Where a turn's opening words must be found, against its time, for the turn to set
+#: its own bar: up to the probe window's lead before it, and a rounded-down second
+#: plus a pause after it.
+VOUCH_EARLY, VOUCH_LATE = 3.0, 2.0
+#: How far apart the lags of the first turns behind their times may be for the
+#: lag to be one offset: rounding down to whole seconds spreads them by up to one.
+LAG_SPREAD = 1.5
 #: Where the offset is looked for: from audio cut at the start to a long intro.
 OFFSET_RANGES = ((-10.0, 64.0), (64.0, 240.0), (240.0, 600.0))
 
@@ -209,20 +316,29 @@ def find_offset(turns: Sequence[Turn], audio: DecodedAudio, run: Runner = serial
     """Seconds of audio before the transcript's zero (an intro added later).
 
     The opening words of the first three turns are checked where the transcript puts
-    them; when all are there with scores alike, the offset is 0. Otherwise the first
-    turn is searched for, and the shift is taken when the next turn is found at it
-    too. A shift under a second is the usual lag of speech behind a rounded-down
-    timestamp, not an offset.
+    them; when all are there with scores alike, and found at the same lag behind
+    their times, that lag is the offset (0 when under a second, the usual lag of
+    speech behind a rounded-down timestamp). Otherwise the first turn is searched
+    for, and the shift is taken when the next turn is found at it too.
     """
     probed = [k for k, t in enumerate(turns) if len(t.words) >= MIN_PROBE_WORDS][:3]
     if not probed:
         return 0.0
-    got = run([job for k in probed for job in _probe_jobs(turns[k], [0.0], audio)])
-    scores = [g[0] for g in got if g is not None]
-    if len(scores) == len(got) and min(scores) >= max(scores) * CHANCE_RATIO:
-        return 0.0
+    got = run([job for k in probed
+               for job in _probe_jobs(turns[k], [0.0], audio, _before(turns, k))])
+    fits = [(g[0], g[1] - turns[k].start) for k, g in zip(probed, got, strict=True)
+            if g is not None]
+    scores = [score for score, _ in fits]
+    lags = sorted(lag for _, lag in fits)
+    if len(fits) == len(got) and min(scores) >= max(scores) * CHANCE_RATIO \
+            and lags[-1] - lags[0] <= LAG_SPREAD:
+        lag = lags[len(lags) // 2]
+        return round(lag, 1) if not -1.0 <= lag < 1.5 else 0.0
     following = turns[probed[1]] if len(probed) > 1 else None
-    located = _search(turns[probed[0]], following, audio, 0.0, None, run, OFFSET_RANGES)
+    located = _search(turns[probed[0]], following, audio, 0.0, None, run, OFFSET_RANGES,
+                      _before(turns, probed[1]) if probed[1:2] == [probed[0] + 1] else (),
+                      got[1][0] if len(got) > 1 and got[1] is not None else None,
+                      floor=-1.0)
     if located is None:
         return 0.0
     shift = located - turns[probed[0]].start

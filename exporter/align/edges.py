@@ -1,0 +1,139 @@
+"""Where a turn's or a sentence's first word really starts.
+
+Forced alignment takes silence into a word next to it: the pause between two
+speakers into the next speaker's first word, and the pause after a sentence into the
+next sentence's first word. No word holds a pause of its own, so these fixes move a
+first word's start past the pause it swallowed, and say when a turn's start stays in
+doubt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from exporter.align.audio import RATE, DecodedAudio
+from exporter.model import Word
+from exporter.speech import pause_after, word_weight
+
+#: The shortest and longest plausible word.
+MIN_WORD, MAX_WORD = 0.03, 2.0
+
+
+#: The confidence of a turn whose first words are stretched past what they take to
+#: say: the aligner put them on speech or silence that is not theirs, so where the
+#: turn starts is in doubt even when every word was aligned.
+DOUBTFUL_START = 0.5
+#: Silence inside a turn's first word, by 10 ms frames: this many frames ...
+PAUSE_FRAMES = 8
+#: ... opening this soon after the word's start ...
+LEAD_FRAMES = 30
+#: ... this far (dB) above the quietest frames around, or this far below the
+#: word's loudest frame.
+ONSET_DB = 30.0
+PAUSE_DB = 10.0
+
+
+def after_pause(audio: DecodedAudio, span: tuple[float, float], text: str
+                 ) -> tuple[float, float]:
+    """A turn's or sentence's first word, started after the last pause inside it.
+
+    The silence between two speakers, or after a sentence, is often taken into the
+    next first word (more so when scores are computed on every other frame); no word
+    holds a
+    pause of its own, so one found inside the word, with enough sound after it to
+    say the word, is where the speaker had not started yet. (A pause with too little
+    sound after it is the one after the word, taken in at its end.)
+    """
+    start, end = span
+    sound = max(0.05, 0.3 * (word_weight(text) - pause_after(text)))
+    if end - start < (PAUSE_FRAMES + 5) * 0.01:
+        return span
+    context = np.frombuffer(audio.read(start - 2.0, end + 2.0), dtype="<i2")
+    frame = RATE // 100
+    count = len(context) // frame
+    if count < 50:
+        return span
+    level = 10 * np.log10((context[: count * frame].astype(np.float64) ** 2)
+                          .reshape(count, frame).mean(1) + 1.0)
+    first = round((start - max(0.0, start - 2.0)) * 100)
+    last = min(count, first + round((end - start) * 100))
+    if last <= first:
+        return span
+    # Quiet: near the floor of the stretch around, or far below the word's loudest
+    # (a recording's own hiss under the first word is not its sound).
+    quiet = level < max(float(np.percentile(level, 5)) + PAUSE_DB,
+                        float(level[first:last].max()) - ONSET_DB)
+    # The first long pause that opens within LEAD_FRAMES of the word's start: the
+    # word's own sound is after it only when less is before it than after.
+    k = first
+    while k < min(last, first + LEAD_FRAMES):
+        if not quiet[k]:
+            k += 1
+            continue
+        end_run = k
+        while end_run < last and quiet[end_run]:
+            end_run += 1
+        if end_run - k >= PAUSE_FRAMES:
+            before = int((~quiet[first:k]).sum())
+            after = int((~quiet[end_run:last]).sum())
+            if before < after and after >= sound * 100:
+                moved = max(0.0, start - 2.0) + end_run / 100
+                return (round(min(moved, end - MIN_WORD), 3), end)
+            return span
+        k = end_run
+    return span
+    return (round(min(moved, end - MIN_WORD), 3), end)
+
+
+def doubtful_start(words: Sequence[Word]) -> bool:
+    """Whether any of a turn's first three words lasts far longer than it takes to say."""
+    for word in words[:3]:
+        expected = word_weight(word.text) - pause_after(word.text)
+        if word.method == "aligned" and word.end - word.start > 2.5 * expected + 0.3:
+            return True
+    return False
+
+
+_SENTENCE_END = re.compile(r"[.?!][\"')\]\u201d\u2019]*$")
+
+
+def settle_sentence_starts(words: Sequence[str],
+                            times: list[tuple[float, float] | None]) -> None:
+    """Move a sentence's first word across the pause it was pulled into.
+
+    The aligner sometimes glues a short sentence-initial word ("And", "But") to the
+    end of the sentence before, leaving the pause after it. People pause at the
+    end of a sentence, not after its first word: when a sentence's first word starts
+    exactly where the last one ended and a long pause follows it, it belongs just
+    before the next word.
+    """
+    for k in range(1, len(words) - 1):
+        prev, here, nxt = times[k - 1], times[k], times[k + 1]
+        if prev is None or here is None or nxt is None:
+            continue
+        if not _SENTENCE_END.search(words[k - 1]):
+            continue
+        if here[0] - prev[1] >= 0.02 or _SENTENCE_END.search(words[k]):
+            continue  # a one-word sentence ("Right?") has its own pause after it
+        if nxt[0] - here[1] >= 0.25:
+            length = here[1] - here[0]
+            times[k] = (round(nxt[0] - length, 3), nxt[0])
+            continue
+        # Or the pause was swallowed into the word itself, which then lasts far
+        # longer than it takes to say: its sound is at its end.
+        expected = word_weight(words[k]) - pause_after(words[k])
+        if here[1] - here[0] > 2 * expected + 0.25:
+            times[k] = (round(here[1] - 1.3 * expected, 3), here[1])
+
+
+def start_after_pauses(audio: DecodedAudio, words: Sequence[str],
+                       times: list[tuple[float, float] | None], first: int, last: int
+                       ) -> None:
+    """Apply :func:`after_pause` to words[first] and every sentence start up to ``last``."""
+    for k in range(first, last):
+        span = times[k]
+        if span is not None and (k == first or _SENTENCE_END.search(words[k - 1])):
+            times[k] = after_pause(audio, span, words[k])
