@@ -208,14 +208,14 @@ class Episode:
     turns: list[dict[str, object]]  # speaker, text, start, clips, words
 
 
-def assemble(seed: int = 7) -> Episode:
-    """The plain episode: every turn in LAYOUT, with gaps drawn from ``seed``."""
+def assemble(seed: int = 7, layout: list[tuple[str, slice]] = LAYOUT) -> Episode:
+    """The plain episode: every turn in ``layout``, with gaps drawn from ``seed``."""
     rng = np.random.default_rng(seed)
     clips = sources()
     parts: list[np.ndarray] = [np.zeros(int(0.6 * RATE))]
     position = len(parts[0])
     turns: list[dict[str, object]] = []
-    for number, (speaker, which) in enumerate(LAYOUT):
+    for number, (speaker, which) in enumerate(layout):
         if number:
             gap = int(rng.uniform(0.2, 1.5) * RATE)
             parts.append(np.zeros(gap))

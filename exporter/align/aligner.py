@@ -136,10 +136,12 @@ def _align_with(transcript: Transcript, decoded: DecodedAudio,
         if start >= duration - MIN_TURN_AUDIO:
             beyond.append(index)
             continue
-        # A turn ends where the next would start without any break inserted after it;
-        # its last window reaches on to hold the next turn's first words.
+        # A turn ends where the next would start without any break inserted after it,
+        # or where the next does start after a cut; its last window reaches on to hold
+        # the next turn's first words.
         following = turns[index + 1] if index + 1 < len(turns) else None
-        nxt = following.start + shifts[index] if following is not None else duration
+        nxt = following.start + min(shifts[index], shifts[index + 1]) \
+            if following is not None else duration
         before, after = _context(turns, shifts, index)
         limit = min(duration, max(nxt, start) + (CONTEXT_REACH if after else AFTER))
         job_list.append(TurnJob(index, turn.speaker, tuple(turn.words), start, limit,

@@ -18,6 +18,7 @@ are made in order, so the result does not depend on the number of workers.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -175,9 +176,11 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
         if located is None:
             position += 1
             continue
-        new_shift = located - turns[k].start - lag
-        insertions.append((k, round(new_shift - shift, 1)))
-        shift = new_shift
+        # Shifts move in the tenths of a second they are reported in, so that the
+        # chapters move by exactly what the warning says.
+        moved = round(located - turns[k].start - lag - shift, 1)
+        insertions.append((k, moved))
+        shift = round(shift + moved, 3)
         # Everything after is probed again at the new shift.
         later = probed[position + 1:]
         found.update(zip(later, run(jobs(later, shift)), strict=True))
@@ -192,10 +195,11 @@ def _bars(turns: Sequence[Turn], found: dict[int, tuple[float, float] | None]) -
 
     Scores depend on the voice, the microphone and the room: a clean studio voice
     fits at -10,000 a frame, a LibriVox reader in a noisy room at -30,000, and
-    chance fits on the clean voice score like that. So each speaker's bar is set
-    from their own best probe, never stricter than the episode's. When even the episode's better
-    half scores like chance, the audio is not this transcript's, and a fixed bar
-    (from the synthetic benchmark's real fits) applies to all.
+    chance fits on the clean voice score like that. The episode's scale comes from
+    its opening turns (or the better half of all); a speaker whose probes all score
+    alike sets their own bar, never stricter than the episode's. When the episode's
+    scale is chance, the audio is not this transcript's, and a fixed bar applies to
+    all.
     """
     def reference(scores: list[float]) -> float:
         ordered = sorted(scores, reverse=True)
@@ -216,9 +220,12 @@ def _bars(turns: Sequence[Turn], found: dict[int, tuple[float, float] | None]) -
     for k, got in found.items():
         if got is not None:
             by_speaker.setdefault(turns[k].speaker, []).append(got[0])
-    # A speaker's best fit, not their typical one: after a cut or a break most of a
-    # speaker's turns may be displaced, and their chance fits must not lower the bar.
-    own = {speaker: max(*s, WORST_REFERENCE) for speaker, s in by_speaker.items()}
+    # A speaker sets their own (laxer) scale only when all their probes score alike:
+    # a voice that fits worse everywhere. Probes that score far apart are some right
+    # and some displaced (after a cut or a break), and chance fits must not lower it.
+    own = {speaker: max(statistics.median(s), WORST_REFERENCE)
+           for speaker, s in by_speaker.items()
+           if len(s) >= 2 and min(s) >= max(s) * CHANCE_RATIO}
     bars = [min(overall, own.get(turn.speaker, overall)) * CHANCE_RATIO for turn in turns]
     return bars
 
@@ -288,15 +295,19 @@ def _search(turn: Turn, following: Turn | None, audio: DecodedAudio, shift: floa
             continue
         if following is None:
             return best[1]
-        check = run(_probe_jobs(following, [best[1] - turn.start], audio, before))[0]
+        moved = best[1] - turn.start
+        check = run(_probe_jobs(following, [moved], audio, before))[0]
         if check is None:
             continue
-        # The next turn confirms the shift when it fits there as a real fit does, or
-        # far better than where the old shift put it: scores depend on the voice,
-        # and the next turn is often another speaker's.
-        if (bar is not None and check[0] >= bar) or (
-                bar is None and check[0] >= best[0] * CHANCE_RATIO) or (
-                following_score is not None and check[0] >= following_score / CHANCE_RATIO):
+        # The next turn confirms the shift when it is found where the shift puts it,
+        # fitting as a real fit does, or far better than where the old shift put it:
+        # scores depend on the voice, and the next turn is often another speaker's.
+        lag = check[1] - (following.start + moved)
+        if not -VOUCH_EARLY <= lag <= VOUCH_LATE:
+            continue
+        real = bar if bar is not None else min(best[0] * CHANCE_RATIO, WORST_REFERENCE)
+        if check[0] >= real or (following_score is not None
+                                and check[0] >= following_score / CHANCE_RATIO):
             return best[1]
     return None
 

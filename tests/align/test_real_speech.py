@@ -1,0 +1,80 @@
+"""Alignment on recordings of real people (../shared/corpus/speech), where it exists.
+
+A short conversation is cut together from four real voices by the real-speech
+benchmark's builder (bench/real_episode.py): times rounded down to whole seconds,
+short gaps between speakers, one speaker unscripted with fillers and reference word
+times from the Montreal Forced Aligner's TextGrids.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from pathlib import Path
+
+import pytest
+
+from exporter.align.aligner import align
+from exporter.readers import read_transcript
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+import real_episode
+
+pytestmark = pytest.mark.skipif(not real_episode.CORPUS.is_dir(),
+                                reason=f"the real-speech corpus is not at {real_episode.CORPUS}")
+
+LAYOUT = [("Linda", slice(0, 2)), ("Michael", slice(0, 1)), ("Sense reader", slice(0, 3)),
+          ("Reader 61", slice(0, 1)), ("Linda", slice(2, 4))]
+
+
+@pytest.fixture(scope="module")
+def episode(tmp_path_factory: pytest.TempPathFactory
+            ) -> tuple[Path, Path, list[dict[str, object]]]:
+    folder = tmp_path_factory.mktemp("real")
+    built = real_episode.assemble(seed=3, layout=LAYOUT)
+    audio = folder / "real.mp3"
+    real_episode.encode(built.audio, audio)
+    notes = folder / "real.txt"
+    notes.write_text(real_episode.show_notes(built.turns), encoding="utf-8")
+    return audio, notes, built.turns
+
+
+def test_turns_start_where_real_speakers_do(
+        episode: tuple[Path, Path, list[dict[str, object]]]) -> None:
+    audio, notes, truth = episode
+    result = align(read_transcript(notes), audio, jobs=2)
+    errors = [abs(turn.start - float(expected["start"]))  # type: ignore[arg-type]
+              for turn, expected in zip(result.turns, truth, strict=True)]
+    # The issue's targets: most within 150 ms, none placed in the previous speech.
+    assert sum(e <= 0.15 for e in errors) >= len(errors) - 1, errors
+    assert max(errors) <= 0.5, errors
+    assert all(t.confidence >= 0.8 for t in result.turns)
+    assert result.offset == 0.0 and result.insertions == []
+
+
+def test_unscripted_words_land_on_the_reference_times(
+        episode: tuple[Path, Path, list[dict[str, object]]]) -> None:
+    """The MFA speaker's words against the TextGrid: the benchmark's word measure."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from align_real import word_errors
+
+    audio, notes, truth = episode
+    result = align(read_transcript(notes), audio, jobs=2)
+    errors = word_errors(result, {"turns": truth})
+    assert len(errors) >= 50
+    assert statistics.median(errors) <= 0.05
+
+
+def test_the_same_speech_under_another_clock_gives_the_same_words(
+        episode: tuple[Path, Path, list[dict[str, object]]], tmp_path: Path) -> None:
+    audio, notes, truth = episode
+    late = tmp_path / "late.txt"
+    late.write_text(real_episode.show_notes(truth, 3.0), encoding="utf-8")
+    plain = align(read_transcript(notes), audio, jobs=2)
+    moved = align(read_transcript(late), audio, jobs=2)
+    assert -3.0 <= moved.offset <= -2.0
+    shifts = sorted(abs(a.start - b.start) for a, b in
+                    zip(plain.words, moved.words, strict=True))
+    assert shifts[len(shifts) // 2] <= 0.02
+    assert sum(s <= 0.02 for s in shifts) / len(shifts) >= 0.9

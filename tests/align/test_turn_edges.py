@@ -1,0 +1,157 @@
+"""Where turns start and end, and audio cut or shifted after transcription.
+
+The bundled espeak episode has long silences between turns and speech just after
+each whole-second time, which hides the problem real shows have: times rounded down
+and the next speaker a fraction of a second after the last. These tests cut the
+sample together that way (ffmpeg only), and check the grammar and pause rules the
+aligner uses at turn edges on their own.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from exporter.align.aligner import align
+from exporter.align.audio import RATE, DecodedAudio
+from exporter.align.edges import after_pause
+from exporter.align.measure import sentence_starts, summary
+from exporter.align.sphinx import WindowAligner
+from exporter.align.text import tokens_for
+from exporter.readers import read_transcript
+from exporter.timecode import format_time
+from tests.conftest import EPISODE, EPISODE_TRANSCRIPT, SAMPLES, ffmpeg_exe
+
+TRUTH = json.loads((SAMPLES / "sample-episode.truth.json").read_text())["sentences"]
+TURNS = read_transcript(EPISODE_TRANSCRIPT).turns
+
+
+def pcm(path: Path) -> np.ndarray:
+    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(path), "-ac", "1", "-ar",
+                          str(RATE), "-f", "s16le", "-"], check=True, capture_output=True).stdout
+    return np.frombuffer(raw, dtype="<i2")
+
+
+def write_wav(path: Path, samples: np.ndarray) -> Path:
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(samples.astype("<i2").tobytes())
+    return path
+
+
+def show_notes(path: Path, starts: list[float]) -> Path:
+    lines = []
+    for turn, start in zip(TURNS, starts, strict=True):
+        lines += [f"[{format_time(math.floor(start), fraction=False)}] {turn.speaker}:",
+                  turn.text]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def close_turns(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[float]]:
+    """The sample with 0.3 s between speakers and times rounded down to the second:
+    each turn's time then falls in the previous speaker's last words."""
+    folder = tmp_path_factory.mktemp("close")
+    audio = pcm(EPISODE)
+    spans = [(min(s["start"] for s in TRUTH if s["turn"] == k),
+              max(s["end"] for s in TRUTH if s["turn"] == k)) for k in range(len(TURNS))]
+    rng = np.random.default_rng(1)
+    parts, starts, position = [], [], 0
+    for number, (start, end) in enumerate(spans):
+        gap = int((0.6 if number == 0 else 0.3) * RATE)
+        parts.append(rng.normal(0, 20, gap))
+        position += gap
+        piece = audio[int((start - 0.05) * RATE): int((end + 0.05) * RATE)]
+        starts.append((position + int(0.05 * RATE)) / RATE)
+        parts.append(piece.astype(np.float64))
+        position += len(piece)
+    parts.append(np.zeros(RATE))
+    wav = write_wav(folder / "close.wav", np.concatenate(parts))
+    return wav, show_notes(folder / "close.txt", starts), starts
+
+
+def test_each_turn_starts_where_its_speaker_does(close_turns: tuple[Path, Path, list[float]]
+                                                 ) -> None:
+    audio, notes, truth = close_turns
+    result = align(read_transcript(notes), audio, jobs=2)
+    for turn, start in zip(result.turns, truth, strict=True):
+        assert abs(turn.start - start) <= 0.15, (turn.index, turn.start, start)
+        assert turn.confidence >= 0.8
+    assert result.offset == 0.0 and result.insertions == []
+
+
+def test_the_same_speech_under_a_later_clock_lands_in_the_same_place(
+        close_turns: tuple[Path, Path, list[float]], tmp_path: Path) -> None:
+    """Every time 3 s later than the audio: the offset is found (less the rounding of
+    the first time), and the words land where the true clock put them."""
+    audio, notes, truth = close_turns
+    late = show_notes(tmp_path / "late.txt", [t + 3.0 for t in truth])
+    plain = align(read_transcript(notes), audio, jobs=2)
+    moved = align(read_transcript(late), audio, jobs=2)
+    assert -3.0 <= moved.offset <= -2.0
+    assert re.search(r"the transcript's times are -[23]\.\d s off the audio", moved.warnings[0])
+    shifts = sorted(abs(a.start - b.start) for a, b in
+                    zip(plain.words, moved.words, strict=True))
+    assert shifts[len(shifts) // 2] <= 0.02
+    assert sum(s <= 0.02 for s in shifts) / len(shifts) >= 0.9
+
+
+def test_a_cut_inside_a_turn_is_found_and_the_turns_after_it_move(tmp_path: Path) -> None:
+    """12 s cut from the middle of turn 1 after transcription: reported as a cut
+    before turn 2, and every sentence after it is found where it now is."""
+    audio = pcm(EPISODE)
+    cut = write_wav(tmp_path / "cut.wav",
+                    np.concatenate([audio[: 9 * RATE], audio[21 * RATE:]]))
+    result = align(read_transcript(EPISODE_TRANSCRIPT), cut, jobs=2)
+    assert [turn for turn, _ in result.insertions] == [1]
+    assert abs(result.insertions[0][1] + 12.0) <= 0.5
+    assert any(re.fullmatch(r"1[12]\.\d s cut from the audio before turn 2 .*", w)
+               for w in result.warnings), result.warnings
+    assert result.turns[0].unmatched, "the words cut with the audio are reported"
+    later = [(s, t["start"] - 12.0) for s, t in
+             zip(sentence_starts(result.words), TRUTH, strict=True) if t["turn"] >= 1]
+    figures = summary([abs(s - t) for s, t in later])
+    assert figures["median"] <= 0.05 and figures["worst"] <= 0.5
+
+
+def test_a_window_may_start_at_any_of_the_words_said_before() -> None:
+    """Words given before a turn's own are optional: those not in the window come
+    back as None, and the turn's words are found where they are spoken."""
+    aligner = WindowAligner()
+    before = [t for w in ["purple", "elephants", "dancing"] for t in tokens_for(w)]
+    own = [t for w in TURNS[1].words[:2] for t in tokens_for(w)]  # Hey, Tobias.
+    audio = pcm(EPISODE)
+    start = 29.0
+    window = audio[int(start * RATE): int(31.3 * RATE)].tobytes()
+    found = aligner.align(before + own, window, start, starts=[0, 1, 2, 3])
+    assert found is not None and found[:3] == [None, None, None]
+    assert all(t is not None for t in found[3:])
+    assert abs(found[3].start - TRUTH[3]["start"]) <= 0.1  # type: ignore[union-attr]
+    assert aligner.align(own, window, start, starts=[0]) is not None
+
+
+def test_a_first_word_that_swallowed_a_pause_starts_after_it(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    tone = (np.sin(np.arange(int(0.5 * RATE)) * 2 * np.pi * 220 / RATE) * 8000)
+    hiss = rng.normal(0, 30, RATE)
+    # 1 s of room noise, then the word; then a pause, then the next word.
+    samples = np.concatenate([hiss, tone, hiss[: RATE // 2], tone, hiss])
+    path = tmp_path / "a.pcm"
+    path.write_bytes(samples.astype("<i2").tobytes())
+    audio = DecodedAudio(path, len(samples))
+    start, end = after_pause(audio, (0.6, 1.5), "hello")
+    assert abs(start - 1.0) <= 0.02 and end == 1.5
+    # A word that took in the pause after it keeps its start.
+    assert after_pause(audio, (1.0, 1.95), "hello") == (1.0, 1.95)
+    # A word with no pause in it keeps both.
+    assert after_pause(audio, (1.05, 1.45), "hello") == (1.05, 1.45)
