@@ -35,6 +35,7 @@ from real_episode import VARIANTS, build
 from exporter.align.aligner import Alignment, align
 from exporter.align.audio import ffmpeg_exe
 from exporter.align.measure import summary
+from exporter.errors import InputError
 from exporter.readers import read_transcript
 
 #: Below this a turn is reported as low confidence (as the pipeline does).
@@ -124,7 +125,11 @@ def main() -> None:
     paths = build()
     results: dict[str, Alignment] = {}
     for name in args.variants:
-        results[name], _ = measure(name, paths[name], args.jobs)
+        try:
+            results[name], _ = measure(name, paths[name], args.jobs)
+        except InputError as error:
+            print(f"{name}: refused: {error}")
+            continue
         if name in ("intro", "late") and "plain" in results:
             shift = 20.0 if name == "intro" else 0.0
             invariance(results["plain"], results[name], shift, name)

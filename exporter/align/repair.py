@@ -84,6 +84,11 @@ SEARCH_RANGES = ((2.0, 64.0), (-64.0, -2.0), (64.0, 240.0), (-240.0, -64.0), (24
 #: real-speech benchmark (a noisy LibriVox reader -27,000 at worst), and chance fits
 #: -40,000 to -58,000. Audio whose probes score worse than this fits only by chance.
 WORST_REFERENCE = -30_000.0
+#: The bar when the episode's own scale looks like chance (another episode's audio,
+#: or silence): a fit this poor is chance whatever the voice. The worst real windows
+#: measured (a noisy LibriVox reader, a speaker with a cold in another room) score
+#: -37,000; chance fits on clean voices -40,000 to -58,000.
+CHANCE_BAR = -40_000.0
 MIN_PROBE_WORDS = 4
 
 
@@ -215,7 +220,7 @@ def _bars(turns: Sequence[Turn], found: dict[int, tuple[float, float] | None]) -
     else:
         overall = reference(scores) if scores else WORST_REFERENCE * 2
     if overall < WORST_REFERENCE:
-        return [WORST_REFERENCE * CHANCE_RATIO] * len(turns)
+        return [CHANCE_BAR] * len(turns)
     by_speaker: dict[str, list[float]] = {}
     for k, got in found.items():
         if got is not None:
@@ -226,7 +231,9 @@ def _bars(turns: Sequence[Turn], found: dict[int, tuple[float, float] | None]) -
     own = {speaker: max(statistics.median(s), WORST_REFERENCE)
            for speaker, s in by_speaker.items()
            if len(s) >= 2 and min(s) >= max(s) * CHANCE_RATIO}
-    bars = [min(overall, own.get(turn.speaker, overall)) * CHANCE_RATIO for turn in turns]
+    # Never laxer than a fit that is chance whatever the voice.
+    bars = [max(min(overall, own.get(turn.speaker, overall)) * CHANCE_RATIO, CHANCE_BAR)
+            for turn in turns]
     return bars
 
 
@@ -234,16 +241,18 @@ def window_bars(turns: Sequence[Turn], repaired: Repair) -> list[float]:
     """The score below which a window inside each turn is a chance fit.
 
     A turn whose opening words were found where its (repaired) time puts them, with
-    a score short of chance, vouches for itself: it is in this audio, and only fits
-    that score like chance count as failures in it. One speaker can record in two
-    rooms (or with a cold), and the worse room must not make the right words look
-    like chance.
+    a score short of chance, sets its own scale: one speaker can record in two rooms
+    (or with a cold), and the worse room must not make the right words look like
+    chance. Not when the episode's scale itself is chance: there the probes land
+    near their times only because that is where they look.
     """
     bars = list(repaired.bars)
+    if bars and all(bar == CHANCE_BAR for bar in bars):
+        return bars
     for k, got in repaired.probes.items():
-        if got is not None and got[0] >= WORST_REFERENCE * CHANCE_RATIO \
+        if got is not None and got[0] >= CHANCE_BAR \
                 and -VOUCH_EARLY <= got[1] - (turns[k].start + repaired.shifts[k]) <= VOUCH_LATE:
-            bars[k] = min(bars[k], WORST_REFERENCE * CHANCE_RATIO)
+            bars[k] = max(min(bars[k], got[0] * CHANCE_RATIO), CHANCE_BAR)
     return bars
 
 

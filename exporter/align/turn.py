@@ -217,7 +217,9 @@ def align_turn(job: TurnJob) -> TurnAlignment:
     first_spoken: int | None = None
     i = 0
     while i < audio.own_end:
-        j = _chunk_end(words, i)
+        # The words of the turn before ride along with the first chunk; the turn's
+        # own words are chunked as they would be without them.
+        j = _chunk_end(words, max(i, lead))
         if j >= audio.own_end:
             j = len(words)  # the next turn's words are optional after the last window
         trusted, used = _align_chunk(words, tokens, i, j, cursor, limit, audio, times, rate)
