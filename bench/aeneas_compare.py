@@ -28,10 +28,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import decode_floor
 from real_episode import build
 
 from exporter.align.aligner import align
-from exporter.align.audio import ffmpeg_exe
 from exporter.align.measure import summary
 from exporter.readers import read_transcript
 
@@ -56,10 +56,7 @@ def main() -> None:
     data = json.loads(path.with_suffix(".truth.json").read_text())
     truth = [float(t["start"]) for t in data["turns"]]
 
-    start = time.perf_counter()
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(path), "-ac", "1", "-ar", "16000",
-                    "-f", "s16le", "-y", "/dev/null"], check=True)
-    floor = time.perf_counter() - start
+    floor = decode_floor(path)
     print(f"real-speech episode, plain ({data['duration'] / 60:.1f} min, {len(truth)} turns); "
           f"ffmpeg decode alone {floor:.2f} s")
 

@@ -24,10 +24,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, SAMPLE
+from common import ROOT, SAMPLE, decode_floor
 
 from exporter.align.aligner import align
-from exporter.align.audio import ffmpeg_exe
 from exporter.align.measure import sentence_starts, summary
 from exporter.readers import read_transcript
 
@@ -55,10 +54,7 @@ def main() -> None:
     truth = json.loads(audio.with_suffix(".truth.json").read_text())
     transcript = read_transcript(audio.with_suffix(".txt"))
 
-    start = time.perf_counter()
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(audio), "-ac", "1", "-ar", "16000",
-                    "-f", "s16le", "-y", "/dev/null"], check=True)
-    floor = time.perf_counter() - start
+    floor = decode_floor(audio)
 
     start = time.perf_counter()
     result = align(transcript, audio, jobs=args.jobs)

@@ -24,16 +24,15 @@ import difflib
 import json
 import re
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import decode_floor
 from real_episode import VARIANTS, build
 
 from exporter.align.aligner import Alignment, align
-from exporter.align.audio import ffmpeg_exe
 from exporter.align.measure import summary
 from exporter.errors import InputError
 from exporter.readers import read_transcript
@@ -65,10 +64,7 @@ def word_errors(result: Alignment, truth: dict[str, object]) -> list[float]:
 def measure(name: str, path: Path, jobs: int | None) -> tuple[Alignment, dict[str, object]]:
     truth = json.loads(path.with_suffix(".truth.json").read_text())
     transcript = read_transcript(path.with_suffix(".txt"))
-    start = time.perf_counter()
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(path), "-ac", "1", "-ar", "16000",
-                    "-f", "s16le", "-y", "/dev/null"], check=True)
-    floor = time.perf_counter() - start
+    floor = decode_floor(path)
     start = time.perf_counter()
     result = align(transcript, path, jobs=jobs)
     wall = time.perf_counter() - start

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import statistics
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from exporter.align.audio import ffmpeg_exe
 from exporter.readers import read_transcript
 from exporter.speech import word_weight
 from exporter.timecode import format_time
@@ -51,3 +53,16 @@ def timed(func: Callable[[], object], repeat: int = 5) -> tuple[float, float]:
         func()
         times.append(time.perf_counter() - start)
     return min(times), statistics.median(times)
+
+
+def decode_command(audio: Path) -> list[str]:
+    """A plain ffmpeg decode of ``audio`` to what the aligner reads: the floor."""
+    return [ffmpeg_exe(), "-v", "error", "-i", str(audio), "-ac", "1", "-ar", "16000", "-f",
+            "s16le", "-y", "/dev/null"]
+
+
+def decode_floor(audio: Path) -> float:
+    """Seconds the plain ffmpeg decode of ``audio`` takes, measured now."""
+    start = time.perf_counter()
+    subprocess.run(decode_command(audio), check=True)
+    return time.perf_counter() - start

@@ -24,9 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from align import episode
-from common import ROOT
-
-from exporter.align.audio import ffmpeg_exe
+from common import ROOT, decode_command
 
 EXPORTER = [sys.executable, "-m", "exporter"]
 
@@ -55,8 +53,7 @@ def main() -> None:
     transcript = audio.with_suffix(".txt")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        floor, floor_rss = measured([ffmpeg_exe(), "-v", "error", "-i", str(audio), "-ac", "1",
-                                     "-ar", "16000", "-f", "s16le", "-y", "/dev/null"])
+        floor, floor_rss = measured(decode_command(audio))
         wall, rss = measured([*EXPORTER, "-q", "run", str(transcript), str(audio), "-o",
                               str(work / "full")])
         duration = 42.4 * 60
