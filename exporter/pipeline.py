@@ -89,12 +89,27 @@ def align_episode(transcript: str | os.PathLike[str] | Transcript,
                 f"audio (\"{opening} ...\"); they were spread over the "
                 f"{spoken[-1].end - spoken[0].start:.1f} s between the words around them")
     if low:
-        listed = ", ".join(f"{t.index + 1} ({t.confidence:.0%})" for t in low[:12])
-        result.warnings.append(f"{os.fspath(audio)}: low alignment confidence in {len(low)} "
-                               f"of {len(alignment.turns)} turns: {listed}"
-                               + (" ..." if len(low) > 12 else "")
-                               + "; is this the episode the transcript belongs to?")
+        result.warnings.append(confidence_warning(
+            os.fspath(audio), [(t.index, t.confidence) for t in low], len(alignment.turns)))
     return result
+
+
+def confidence_warning(audio: str, low: Sequence[tuple[int, float]], total: int) -> str:
+    """The warning naming the turns aligned with low confidence (index, confidence).
+
+    A wrong pairing is suggested only when most turns failed: a few low turns are a
+    hard stretch of audio (crosstalk, a bad line), not another episode.
+
+    >>> confidence_warning("ep.mp3", [(7, 0.0)], 18)
+    'ep.mp3: low alignment confidence in 1 of 18 turns: 8 (0%); check them in the review page'
+    >>> confidence_warning("ep.mp3", [(0, 0.0), (1, 0.2)], 3).split(": ", 2)[2]
+    '1 (0%), 2 (20%); is this the episode the transcript belongs to?'
+    """
+    listed = ", ".join(f"{index + 1} ({confidence:.0%})" for index, confidence in low[:12])
+    ask = "is this the episode the transcript belongs to?" if len(low) * 2 > total \
+        else "check them in the review page"
+    return (f"{audio}: low alignment confidence in {len(low)} of {total} turns: {listed}"
+            + (" ..." if len(low) > 12 else "") + f"; {ask}")
 
 
 def _transcript(transcript: str | os.PathLike[str] | Transcript,
