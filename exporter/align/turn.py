@@ -109,9 +109,7 @@ class TurnAlignment:
 
 _ALIGNERS: dict[str, WindowAligner] = {}
 #: How a window is tried, in turn: the decoder settings (see sphinx.SETTINGS) and
-#: how much longer than the words' estimated time the window may be. The fast
-#: first try fits most windows; where it fails (its coarse scores lose the way in
-#: some recordings, and in optional context words), full scoring and wider beams do.
+#: how much longer than the words' estimated time the window may be.
 ATTEMPTS = (("normal", 1.25), ("normal", 1.8), ("wide", 1.8))
 FIRST_TRY = ATTEMPTS[0][0]
 
@@ -197,11 +195,10 @@ def align_turn(job: TurnJob) -> TurnAlignment:
     natural = _estimate(job.words)
     span = (job.next_start if job.next_start is not None else job.limit) - job.start
     rate = min(MAX_START_RATE, max(0.3, span / natural)) if natural else 1.0
-    # The window opens early enough to hold the words of the turn before, in a pause:
-    # a window that opens inside a word has a piece of it that no word given fits,
-    # and the turn's first words would be forced onto it.
-    # With the neighbours' words given, the window may open anywhere in the reach, and
-    # the quietest stretch of it is most likely the pause between the speakers.
+    # The window opens in a pause: one that opens inside a word has a piece of it that
+    # no word given fits, and the turn's first words would be forced onto it. With
+    # the words of the turn before given, it may open anywhere in the reach, whose
+    # quietest stretch is most likely the pause between the speakers.
     if job.before:
         reach = CONTEXT_REACH / 2
         cursor = audio.audio.quiet_point(job.start - BEFORE - reach, reach)
