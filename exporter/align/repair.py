@@ -79,10 +79,10 @@ CHANCE_RATIO = 1.6
 #: be, so that a short break or cut costs a short search.
 SEARCH_RANGES = ((2.0, 64.0), (-64.0, -2.0), (64.0, 240.0), (-240.0, -64.0), (240.0, 900.0),
                  (-900.0, -240.0))
-#: The worst typical score a real fit is allowed. Scored on every other frame (see
-#: sphinx.NORMAL), real probes score -13,000 to -25,000 on both the synthetic and the
-#: real-speech benchmark (a noisy LibriVox reader -27,000 at worst), and chance fits
-#: -40,000 to -58,000. Audio whose probes score worse than this fits only by chance.
+#: The worst typical score a real fit is allowed. On the synthetic and the
+#: real-speech benchmarks, real probes score -15,000 to -35,000 (the worst: a
+#: LibriVox reader in a noisy room, a speaker with a cold) and chance fits -35,000 to
+#: -58,000, so this is where the episode's typical fit stops being believable.
 WORST_REFERENCE = -30_000.0
 #: The bar when the episode's own scale looks like chance (another episode's audio,
 #: or silence): a fit this poor is chance whatever the voice. The worst real windows
@@ -272,8 +272,9 @@ def _search(turn: Turn, following: Turn | None, audio: DecodedAudio, shift: floa
             ranges: Sequence[tuple[float, float]] = SEARCH_RANGES,
             before: tuple[str, ...] = (), following_score: float | None = None,
             floor: float = 0.0) -> float | None:
-    """Where ``turn``'s first word is, searched in widening ranges of shifts after
-    ``shift``, and confirmed by ``following`` being where the same shift puts it.
+    """Where ``turn``'s first word is, searched in widening ranges of shifts after and
+    before ``shift``, and confirmed by ``following`` being where the same shift puts
+    it.
 
     :param before: the words said just before ``following`` (when it follows
         ``turn`` directly), for its probe.
