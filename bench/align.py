@@ -6,11 +6,15 @@ accuracy of sentence starts against the recorded truth (median, share within
 150 ms and 500 ms, worst), wall time, realtime factor, peak memory, and in the same
 run the time of a plain ffmpeg decode of the same file (the floor).
 
+``--engine flite|festival`` speaks the episode with another engine's voices
+instead of espeak-ng's (cached as full-flite.mp3 and so on), so that no constant is
+accepted that only works on one synthesizer.
+
 ``--shifted`` uses the version with 37 s of music before the first turn and a 45 s
 music break before turn 21 (index 20), and prints the offset and insertion that
 timestamp repair found next to the truth.
 
-Run: ``.venv/bin/python bench/align.py [--shifted] [--jobs N]``
+Run: ``.venv/bin/python bench/align.py [--shifted] [--engine E] [--jobs N]``
 """
 
 from __future__ import annotations
@@ -33,15 +37,18 @@ from exporter.readers import read_transcript
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def episode(shifted: bool) -> Path:
-    name = "full-shifted.mp3" if shifted else "full.mp3"
-    path = DATA / name
+def episode(shifted: bool, engine: str = "espeak") -> Path:
+    name = "full-shifted" if shifted else "full"
+    if engine != "espeak":
+        name += f"-{engine}"
+    path = DATA / f"{name}.mp3"
     if not path.exists():
         DATA.mkdir(exist_ok=True)
         extra = ["--pre-roll", "37", "--break-at-turn", "20", "--break-seconds", "45"] \
             if shifted else []
         subprocess.run([sys.executable, str(ROOT / "samples" / "make_episode.py"),
-                        str(SAMPLE), "-o", str(path), *extra], check=True)
+                        str(SAMPLE), "-o", str(path), "--engine", engine, *extra],
+                       check=True)
     return path
 
 
@@ -49,8 +56,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shifted", action="store_true")
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--engine", choices=("espeak", "flite", "festival"), default="espeak")
     args = parser.parse_args()
-    audio = episode(args.shifted)
+    audio = episode(args.shifted, args.engine)
     truth = json.loads(audio.with_suffix(".truth.json").read_text())
     transcript = read_transcript(audio.with_suffix(".txt"))
 
@@ -67,7 +75,8 @@ def main() -> None:
                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     methods = {m: sum(1 for t in result.turns if t.method == m)
                for m in ("aligned", "retried", "interpolated")}
-    print(f"align {'shifted' if args.shifted else 'plain'} episode, {result.duration / 60:.1f} "
+    print(f"align {'shifted' if args.shifted else 'plain'} {args.engine} episode, "
+          f"{result.duration / 60:.1f} "
           f"min, {len(errors)} sentences:")
     print(f"  sentence starts: median {figures['median'] * 1000:.0f} ms, "
           f"{figures['within_150ms']:.1%} within 150 ms, "

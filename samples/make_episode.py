@@ -1,6 +1,7 @@
-"""Synthesize an episode from a transcript with espeak-ng, and record the truth.
+"""Synthesize an episode from a transcript with a speech engine, and record the truth.
 
-Each sentence is spoken by espeak-ng (one voice per speaker) and placed at its
+Each sentence is spoken by espeak-ng, flite or festival (``--engine``; one voice
+per speaker) and placed at its
 turn's timestamp, one after another; a turn that would run into the next one is
 spoken faster. A few seconds of music-like tones open the episode, light noise runs
 under everything, and the result is encoded as MP3 with ffmpeg. Beside the MP3, a
@@ -17,7 +18,11 @@ Options for the benchmarks: ``--pre-roll S`` puts S seconds of music before
 everything (an intro added after transcription) and ``--break-at-turn K
 --break-seconds S`` inserts a music break before turn K (an ad break).
 
-Needs espeak-ng and ffmpeg on PATH; the project's tests only use the output.
+``--engine flite`` and ``--engine festival`` exist so that the aligner is measured
+on voices it was not developed on (the acoustic model must not be tuned to one
+engine). Needs ffmpeg and the chosen engine on PATH (Debian: espeak-ng; flite;
+festival with festvox-kallpc16k, festvox-kdlpc16k, festvox-us-slt-hts, and sox); the
+project's tests only use the output.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 import wave
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -41,7 +47,14 @@ from exporter.readers import read_transcript
 from exporter.timecode import format_time
 
 RATE = 22050
-VOICES = ("en-us", "en-gb-x-rp", "en-us+m3", "en-gb-scotland")
+#: One voice per speaker, in order of first appearance, for each engine.
+VOICES = {
+    "espeak": ("en-us", "en-gb-x-rp", "en-us+m3", "en-gb-scotland"),
+    "flite": ("slt", "rms", "awb", "kal16"),
+    "festival": ("cmu_us_slt_arctic_hts", "kal_diphone", "ked_diphone"),
+}
+#: Speaking rate an engine's voices use at their default setting, in words per minute.
+DEFAULT_WPM = 170
 #: Room left for pauses when deciding whether a turn fits before the next one.
 SENTENCE_GAP = 0.45
 #: Amplitude below which a synthesized sample counts as silence (of full scale 1.0).
@@ -52,10 +65,28 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.?!])\s+", text.strip()) if s]
 
 
-def speak(text: str, voice: str, wpm: int) -> np.ndarray:
-    """espeak-ng's rendering of ``text`` as float samples at RATE."""
-    out = subprocess.run(["espeak-ng", "-v", voice, "-s", str(wpm), "--stdout", text],
-                         check=True, capture_output=True).stdout
+def speak(text: str, voice: str, wpm: int, engine: str = "espeak") -> np.ndarray:
+    """The engine's rendering of ``text`` as float samples at RATE."""
+    stretch = DEFAULT_WPM / wpm
+    if engine == "espeak":
+        command = ["espeak-ng", "-v", voice, "-s", str(wpm), "--stdout", text]
+    elif engine == "flite":
+        command = ["flite", "-voice", voice, "--setf", f"duration_stretch={stretch:.3f}",
+                   "-t", text, "-o", "/dev/stdout"]
+    elif engine == "festival":
+        # text2wave reads the text from stdin, and seeks in its output to finish the
+        # WAV header, so it writes to a file. Its HTS voice ignores Duration_Stretch
+        # (turns ran into the next speaker's), so the pace is set by sox's tempo.
+        with tempfile.NamedTemporaryFile(suffix=".wav") as wav:
+            subprocess.run(["text2wave", "-o", wav.name, "-eval", f"(voice_{voice})"],
+                           check=True, capture_output=True, input=text.encode())
+            out = subprocess.run(["sox", wav.name, "-t", "wav", "-", "tempo", "-s",
+                                  f"{1 / stretch:.3f}"], check=True,
+                                 capture_output=True).stdout
+    else:
+        raise ValueError(f"unknown engine {engine!r}")
+    if engine != "festival":
+        out = subprocess.run(command, check=True, capture_output=True).stdout
     with wave.open(io.BytesIO(out)) as w:
         raw = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
         rate = w.getframerate()
@@ -94,10 +125,11 @@ def music(seconds: float, seed: int) -> np.ndarray:
 
 def synthesize(transcript: Path, out: Path, turns: int | None, pre_roll: float,
                break_at: int | None, break_seconds: float, intro: float,
-               chapters: int) -> dict[str, object]:
+               chapters: int, engine: str = "espeak") -> dict[str, object]:
     data = read_transcript(transcript)
     chosen = data.turns[:turns] if turns else data.turns
-    voices = {name: VOICES[i % len(VOICES)] for i, name in enumerate(data.speakers)}
+    choice = VOICES[engine]
+    voices = {name: choice[i % len(choice)] for i, name in enumerate(data.speakers)}
     jobs = []
     for index, turn in enumerate(chosen):
         following = data.turns[index + 1].start if index + 1 < len(data.turns) else None
@@ -110,7 +142,7 @@ def synthesize(transcript: Path, out: Path, turns: int | None, pre_roll: float,
         budget = (following - turn.start - 1.0) if following else None
         wpm = 170
         while True:
-            clips = [speak(s, voice, wpm) for s in sentences]
+            clips = [speak(s, voice, wpm, engine) for s in sentences]
             spans = [voiced_span(c) for c in clips]
             length = sum(e - b for b, e in spans) / RATE + SENTENCE_GAP * (len(clips) - 1)
             if budget is None or length <= budget or wpm >= 400:
@@ -158,6 +190,8 @@ def synthesize(transcript: Path, out: Path, turns: int | None, pre_roll: float,
         "transcript": transcript.name,
         "audio": out.name,
         "duration": round(len(total) / RATE, 3),
+        "engine": engine,
+        "voices": voices,
         "pre_roll": pre_roll,
         "break": None if break_at is None else {"before_turn": break_at,
                                                 "at": round(pre_roll + chosen[break_at].start, 3),
@@ -191,10 +225,15 @@ def main() -> None:
                         help="write the first N chapter titles after the transcript copy")
     parser.add_argument("--intro", type=float, default=4.0,
                         help="seconds of music at the very start, under nothing")
+    parser.add_argument("--engine", choices=sorted(VOICES), default="espeak",
+                        help="speech engine for the voices (default: espeak)")
     args = parser.parse_args()
     truth = synthesize(args.transcript, args.output, args.turns, args.pre_roll,
-                       args.break_at_turn, args.break_seconds, args.intro, args.chapters)
-    print(f"{args.output}: {truth['duration']} s, {len(truth['sentences'])} sentences")
+                       args.break_at_turn, args.break_seconds, args.intro, args.chapters,
+                       args.engine)
+    sentences = truth["sentences"]
+    assert isinstance(sentences, list)
+    print(f"{args.output}: {truth['duration']} s, {len(sentences)} sentences")
 
 
 if __name__ == "__main__":
