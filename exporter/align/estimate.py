@@ -80,3 +80,60 @@ def estimate_words(transcript: Transcript, duration: float | None = None) -> lis
     """
     return [word for index in range(len(transcript.turns))
             for word in estimate_turn(transcript, index, duration)]
+
+
+def fill(words: Sequence[str], tokens: Sequence[Sequence[str]],
+         times: Sequence[tuple[float, float] | None], speaker: str, turn: int,
+         start: float, limit: float) -> tuple[list[Word], list[tuple[int, int]]]:
+    """Aligned words with their times, and those without spread between their neighbours.
+
+    ``tokens`` are each word's phones (none for a dash, which has no sound of its
+    own and so is no failure). ``start`` and ``limit`` bound a run with no aligned
+    neighbour on that side. Also returns the runs of words that were not found, as
+    (first word, count).
+
+    >>> words, runs = fill(["a", "b", "c"], [["AH"], ["B"], ["S"]],
+    ...                    [(1.0, 1.2), None, (2.0, 2.3)], "Ann", 0, 0.0, 9.0)
+    >>> [(w.start, w.end, w.method) for w in words][1], runs
+    ((1.2, 1.442, 'interpolated'), [(1, 1)])
+    """
+    out: list[Word] = []
+    unmatched: list[tuple[int, int]] = []
+    k = 0
+    while k < len(words):
+        found = times[k]
+        if found is not None:
+            out.append(Word(words[k], found[0], found[1], speaker, turn, "aligned"))
+            k += 1
+            continue
+        gap_end = k
+        while gap_end < len(words) and times[gap_end] is None:
+            gap_end += 1
+        left = out[-1].end if out else max(0.0, start)
+        after = times[gap_end] if gap_end < len(words) else None
+        right = after[0] if after is not None else min(
+            limit, left + sum(word_weight(w) for w in words[k:gap_end]) + 0.2)
+        silent = not any(tokens[k:gap_end])
+        if not silent:
+            unmatched.append((k, gap_end - k))
+        for text, (s, e) in zip(words[k:gap_end], spread(words[k:gap_end], left, right),
+                                strict=True):
+            out.append(Word(text, s, max(e, s), speaker, turn,
+                            "aligned" if silent else "interpolated"))
+        k = gap_end
+    return out, unmatched
+
+
+def clip_runs(runs: Sequence[tuple[int, int]], first: int, count: int
+              ) -> list[tuple[int, int]]:
+    """The parts of runs (first word, count) that fall in words[first:first + count].
+
+    >>> clip_runs([(0, 3), (5, 4)], 2, 5)
+    [(2, 1), (5, 2)]
+    """
+    out = []
+    for k, n in runs:
+        lo, hi = max(k, first), min(k + n, first + count)
+        if hi > lo:
+            out.append((lo, hi - lo))
+    return out

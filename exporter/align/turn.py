@@ -15,8 +15,9 @@ speaking time; they are marked "interpolated", never dropped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from exporter.align.audio import DecodedAudio
@@ -28,7 +29,7 @@ from exporter.align.edges import (
     settle_sentence_starts,
     start_after_pauses,
 )
-from exporter.align.estimate import spread
+from exporter.align.estimate import clip_runs, fill
 from exporter.align.sphinx import TokenTime, WindowAligner, mean_score
 from exporter.align.text import tokens_for
 from exporter.model import Word
@@ -65,6 +66,11 @@ QUIET_RADIUS = 0.5
 #: all (the wrong episode, a break the repair did not find): real speech gives a
 #: success within the first few tries, and going on costs seconds per window.
 HOPELESS_AFTER = 8
+#: A run of this many words not found in the audio is reported, not just spread.
+UNMATCHED_WORDS = 6
+#: How far back (in time, over words already placed) a window that failed goes to
+#: align again, once per place: about half a window.
+BACK_OFF_SECONDS = 6.0
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,10 @@ class _Audio:
         self.failures = 0
         self.successes = 0
         self.budget = FAILURE_BUDGET + len(job.words) // 2
+        #: Where windows were aligned again from earlier (see _back_off), and the
+        #: cursor a back-off left, for the loop to take up.
+        self.backed_off: set[int] = set()
+        self.moved_back: float | None = None
 
     def hopeless(self) -> bool:
         return self.failures >= self.budget or (
@@ -219,7 +229,13 @@ def align_turn(job: TurnJob) -> TurnAlignment:
         j = _chunk_end(words, max(i, lead))
         if j >= audio.own_end:
             j = len(words)  # the next turn's words are optional after the last window
-        trusted, used = _align_chunk(words, tokens, i, j, cursor, limit, audio, times, rate)
+        back_off = partial(_back_off, words, tokens, i, cursor, limit, audio, times, rate)
+        trusted, used = _align_chunk(words, tokens, i, j, cursor, limit, audio, times, rate,
+                                     rescue=back_off if i > lead else None)
+        if audio.moved_back is not None:
+            # The window before stretched its last words over speech that was not
+            # theirs; they were aligned again from earlier.
+            cursor, audio.moved_back = audio.moved_back, None
         if used == "interpolated" and trusted == i + 1 and times[i] is None:
             trusted = _resync(words, tokens, i, cursor, limit, audio, times, rate) \
                 or trusted
@@ -244,9 +260,10 @@ def align_turn(job: TurnJob) -> TurnAlignment:
         i = trusted
     settle_sentence_starts(words, times)
     start_after_pauses(audio.audio, words, times, lead, lead + len(job.words))
-    filled, unmatched = _fill(words, tokens, times, job)
+    filled, unmatched = fill(words, tokens, times, job.speaker, job.index, job.start,
+                             job.limit)
     result = filled[lead:lead + len(job.words)]
-    unmatched = [(k - lead, n) for k, n in _clip_runs(unmatched, lead, len(job.words))]
+    unmatched = [(k - lead, n) for k, n in clip_runs(unmatched, lead, len(job.words))]
     if unmatched or any(w.method == "interpolated" for w in result):
         method = "interpolated"
     suspicious = sum(1 for w in result if w.method == "aligned"
@@ -258,17 +275,6 @@ def align_turn(job: TurnJob) -> TurnAlignment:
     return TurnAlignment(job.index, result[0].start if result else job.start, tuple(result),
                          method, round(max(confidence, 0.0), 3), suspicious,
                          tuple((k, n) for k, n in unmatched if n >= UNMATCHED_WORDS))
-
-
-def _clip_runs(runs: Sequence[tuple[int, int]], first: int, count: int
-               ) -> list[tuple[int, int]]:
-    """The parts of runs (first word, count) that fall in words[first:first + count]."""
-    out = []
-    for k, n in runs:
-        start, end = max(k, first), min(k + n, first + count)
-        if end > start:
-            out.append((start, end - start))
-    return out
 
 
 def _chunk_end(words: Sequence[str], i: int) -> int:
@@ -326,16 +332,53 @@ def _resync(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float
     return trusted
 
 
+def _back_off(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float,
+              limit: float, audio: _Audio, times: list[tuple[float, float] | None],
+              rate: float) -> tuple[int, str, float] | None:
+    """Align again from BACK_OFF_SECONDS of words before ``i``, after a window at ``i`` failed.
+
+    A window holding more speech than its words (a speaker slower than the pace
+    so far, a word said unlike its dictionary entry) stretches its words over the
+    speech after them. When that reaches past the few words that are aligned again
+    anyway, the cursor ends up past words not yet aligned, and every window from it
+    fails. Going back once to words that were placed earlier in that window, and
+    aligning from there, finds the way again. Returns (trusted, how, new cursor).
+    """
+    if i in audio.backed_off:
+        return None
+    audio.backed_off.add(i)
+    b = i
+    while b - 1 > audio.lead and (earlier := times[b - 1]) is not None \
+            and earlier[0] > cursor - BACK_OFF_SECONDS:
+        b -= 1
+    previous = times[b - 1] if b > 0 else None
+    if b == i or previous is None:
+        return None
+    start = previous[1] - 0.05
+    placed = times[b:i]
+    times[b:i] = [None] * (i - b)
+    trusted, how = _align_chunk(words, tokens, b, _chunk_end(words, b), start, limit, audio,
+                                times, rate, halve=False)
+    if how == "failed":
+        times[b:i] = placed
+        return None
+    last = times[trusted - 1]
+    return trusted, "retried", last[1] - 0.05 if last is not None else start
+
+
 def _align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
                  cursor: float, limit: float, audio: _Audio,
-                 times: list[tuple[float, float] | None], rate: float = 1.0
-                 ) -> tuple[int, str]:
+                 times: list[tuple[float, float] | None], rate: float = 1.0,
+                 rescue: Callable[[], tuple[int, str, float] | None] | None = None,
+                 halve: bool = True) -> tuple[int, str]:
     """Align words[i:j] from ``cursor`` and record the times that can be trusted.
 
     Returns the index up to which words are trusted, and how it went (``aligned``,
-    ``retried``, ``interpolated``). Unless the window runs to the end of the turn,
-    its last few words are not trusted: speech after them in the window is pulled
-    onto them, so they are aligned again at the start of the next window.
+    ``retried``, ``interpolated``; ``failed`` when ``halve`` is off and no attempt
+    fit). Unless the window runs to the end of the turn, its last few words are not
+    trusted: speech after them in the window is pulled onto them, so they are
+    aligned again at the start of the next window. When every attempt fails,
+    ``rescue`` is tried before the window is halved.
     """
     last = j >= len(words)
     # A window with much more speech than its words pulls them apart, so it is cut
@@ -353,6 +396,11 @@ def _align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
             _record(found, tokens, i, j, times)
             trusted = j if (last or end >= limit) else max(i + 1, j - OVERLAP_WORDS)
             return trusted, "aligned" if number == 0 else "retried"
+    if rescue is not None and (saved := rescue()) is not None:
+        audio.moved_back = saved[2]
+        return saved[0], saved[1]
+    if not halve:
+        return i, "failed"
     if j - i > 1:
         middle = i + (j - i) // 2
         got, how = _align_chunk(words, tokens, i, middle, cursor, limit, audio, times, rate)
@@ -371,42 +419,3 @@ def _record(found: Sequence[TokenTime | None], tokens: list[list[str]], i: int, 
             if first is not None and last is not None:
                 times[k] = (round(first.start, 3), round(last.end, 3))
             position += count
-
-
-#: A run of this many words not found in the audio is reported, not just spread.
-UNMATCHED_WORDS = 6
-
-
-def _fill(words: Sequence[str], tokens: list[list[str]],
-          times: list[tuple[float, float] | None], job: TurnJob
-          ) -> tuple[list[Word], list[tuple[int, int]]]:
-    """Words with times; those without are spread between their neighbours.
-
-    Also returns the runs of words that were not found, as (first word, count).
-    """
-    out: list[Word] = []
-    unmatched: list[tuple[int, int]] = []
-    k = 0
-    while k < len(words):
-        if times[k] is not None:
-            start, end = times[k]  # type: ignore[misc]
-            out.append(Word(words[k], start, end, job.speaker, job.index, "aligned"))
-            k += 1
-            continue
-        gap_end = k
-        while gap_end < len(words) and times[gap_end] is None:
-            gap_end += 1
-        left = out[-1].end if out else max(0.0, job.start)
-        right_time = times[gap_end][0] if gap_end < len(words) else None  # type: ignore[index]
-        right = right_time if right_time is not None else min(
-            job.limit, left + _estimate(words[k:gap_end]) + 0.2)
-        # Words with no sound of their own (a dash) are not a failure.
-        silent = not any(tokens[k:gap_end])
-        if not silent:
-            unmatched.append((k, gap_end - k))
-        for text, (s, e) in zip(words[k:gap_end], spread(words[k:gap_end], left, right),
-                                strict=True):
-            out.append(Word(text, s, max(e, s), job.speaker, job.index,
-                            "aligned" if silent else "interpolated"))
-        k = gap_end
-    return out, unmatched
