@@ -10,6 +10,7 @@ skipped unless forced.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -53,7 +54,8 @@ class Episode:
 
 @dataclass
 class Outcome:
-    """How one episode went: ``done``, ``skipped`` (up to date) or ``failed``."""
+    """How one episode went: ``done``, ``review`` (done, but a person should check
+    it: the message says why), ``skipped`` (up to date) or ``failed``."""
 
     episode: Episode
     status: str
@@ -147,10 +149,28 @@ def up_to_date(episode: Episode) -> bool:
     return oldest_output >= newest_input
 
 
+def earlier_review(episode: Episode) -> list[str]:
+    """Why the last run of this episode needed review, from its word timings file."""
+    words = next(p for p in run_outputs(episode.audio, episode.folder)
+                 if p.name.endswith(".words.json"))
+    try:
+        review = json.loads(words.read_text(encoding="utf-8")).get("review", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [str(r) for r in review] if isinstance(review, list) else []
+
+
 def run_one(episode: Episode, force: bool = False, offset: float = 0.0,
             repair: bool = True) -> Outcome:
-    """Run one episode, turning its failure into an outcome (runs in a worker)."""
+    """Run one episode, turning its failure into an outcome (runs in a worker).
+
+    An episode that is up to date is skipped, unless its last run needed review:
+    that is said again, so that a re-run does not hide it.
+    """
     if not force and up_to_date(episode):
+        if review := earlier_review(episode):
+            return Outcome(episode, "review", "up to date, still to review: "
+                           + "; ".join(review))
         return Outcome(episode, "skipped", "outputs are newer than the inputs")
     began = time.perf_counter()
     try:
@@ -162,8 +182,12 @@ def run_one(episode: Episode, force: bool = False, offset: float = 0.0,
     except Exception as exc:
         return Outcome(episode, "failed", f"internal error: {type(exc).__name__}: {exc}",
                        time.perf_counter() - began)
-    return Outcome(episode, "done", f"{len(result.outputs)} files in {result.outdir}",
-                   result.seconds, [str(p) for p in result.outputs], result.warnings)
+    message = f"{len(result.outputs)} files in {result.outdir}"
+    if result.review:
+        return Outcome(episode, "review", f"{message}; to review: {'; '.join(result.review)}",
+                       result.seconds, [str(p) for p in result.outputs], result.warnings)
+    return Outcome(episode, "done", message, result.seconds, [str(p) for p in result.outputs],
+                   result.warnings)
 
 
 def run_batch(episodes: list[Episode], *, jobs: int | None = None, force: bool = False,

@@ -12,7 +12,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 import click
@@ -22,7 +22,6 @@ from exporter.audio import audio_duration
 from exporter.batch import Outcome, read_manifest, run_batch
 from exporter.chapterfiles import EXPORT_FORMATS
 from exporter.errors import ExporterError, UsageError
-from exporter.fsutil import atomic_write
 from exporter.inspect import speaker_times, to_json, turn_durations
 from exporter.model import Chapter
 from exporter.pipeline import (
@@ -51,6 +50,8 @@ class _Warns(Protocol):
 R = TypeVar("R", bound=_Warns)
 #: Turns listed one by one in a summary; --json has them all.
 LISTED = 20
+#: Exit status of a command that finished but whose results a person should check.
+REVIEW_STATUS = 3
 
 
 @dataclass
@@ -60,6 +61,9 @@ class App:
     quiet: bool = False
     verbose: int = 0
     debug: bool = False
+    #: Why the results need a person's review: printed last, even with -q, and the
+    #: command exits with status 3.
+    review: list[str] = field(default_factory=list)
 
     def warn(self, message: str) -> None:
         if not self.quiet:
@@ -94,6 +98,7 @@ class App:
                 progress.close()
         for warning in result.warnings:
             self.warn(warning)
+        self.review.extend(getattr(result, "review", []))
         return result
 
 
@@ -172,13 +177,18 @@ class ExporterGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            value = super().invoke(ctx)
         except ExporterError as exc:
             app = ctx.find_object(App)
             if app is not None and app.debug:
                 raise
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(1)
+        app = ctx.find_object(App)
+        if app is not None and app.review:
+            click.echo(f"Review needed: {'; '.join(app.review)}", err=True)
+            ctx.exit(REVIEW_STATUS)
+        return value
 
 
 ExporterGroup.group_class = ExporterGroup
@@ -309,7 +319,7 @@ def subtitles(app: App, transcript: str, outputs: tuple[str, ...], fmt: str | No
     written = [path for path, _ in result.outputs if path != "-"]
     if as_json:
         echo_json({"outputs": written, "cues": len(result.cues), "words": len(result.words),
-                   "turns": len(result.transcript.turns)})
+                   "turns": len(result.transcript.turns), "review": result.review})
     elif written and not app.quiet:
         click.echo(f"Wrote {', '.join(written)}: {len(result.cues)} cues from "
                    f"{len(result.words)} words in {len(result.transcript.turns)} turns", err=True)
@@ -327,23 +337,22 @@ def align_command(app: App, transcript: str, episode: str, output: str | None,
                   jobs: int | None, offset: float, trust_timestamps: bool,
                   input_format: str | None) -> None:
     """Align every word of TRANSCRIPT to EPISODE and write the word timings."""
+    to_file = output if output and output != "-" else None
     result = app.with_progress(episode, lambda progress: align_episode(
         transcript, episode, jobs=jobs, offset=offset, repair=not trust_timestamps,
-        input_format=input_format, progress=progress))
+        input_format=input_format, progress=progress, output=to_file))
     alignment = result.alignment
     for turn in alignment.turns:
         app.info(f"turn {turn.index + 1:>3} at {_clock(turn.start)}: {turn.method}, "
                  f"confidence {turn.confidence:.0%}")
-    text = render_words(alignment)
-    if output and output != "-":
-        atomic_write(output, text)
+    if to_file:
         if not app.quiet:
             methods = Counter(w.method for w in alignment.words)
             click.echo(f"Wrote {output}: {len(alignment.words)} words "
                        f"({', '.join(f'{n} {m}' for m, n in sorted(methods.items()))}), "
                        f"{len(alignment.turns)} turns", err=True)
     else:
-        click.echo(text, nl=False)
+        click.echo(render_words(alignment), nl=False)
 
 
 def chapters_json(chapters: list[Chapter]) -> dict[str, Any]:
@@ -393,6 +402,8 @@ def safety_options(func: F) -> F:
                         help="Show what would change; write nothing.")(func)
     func = click.option("--output", type=click.Path(dir_okay=False),
                         help="Write a tagged copy here; EPISODE stays as it is.")(func)
+    func = click.option("--force", is_flag=True,
+                        help="Rewrite EPISODE even when it is read-only.")(func)
     return click.option("--backup", is_flag=True,
                         help="Keep the original as EPISODE.bak.")(func)
 
@@ -468,8 +479,8 @@ def _report_write(app: App, report: WriteReport, as_json: bool, dry_run: bool) -
 @json_option
 @pass_app
 def write(app: App, episode: str, transcript: str | None, chapters_file: str | None,
-          from_questions: bool, backup: bool, output: str | None, dry_run: bool,
-          version: str, chapter_image: str | None, input_format: str | None,
+          from_questions: bool, backup: bool, force: bool, output: str | None,
+          dry_run: bool, version: str, chapter_image: str | None, input_format: str | None,
           as_json: bool) -> None:
     """Write chapters into EPISODE's ID3 tag (CHAP and CTOC frames), safely."""
     if transcript is None and chapters_file is None:
@@ -477,7 +488,8 @@ def write(app: App, episode: str, transcript: str | None, chapters_file: str | N
     plan, report = write_episode_chapters(
         episode, transcript=transcript, chapters_file=chapters_file,
         from_questions=from_questions, version=int(version), image=chapter_image,
-        output=output, backup=backup, dry_run=dry_run, input_format=input_format)
+        output=output, backup=backup, dry_run=dry_run, input_format=input_format,
+        force=force)
     _warn_all(app, plan)
     _report_write(app, report, as_json, dry_run)
 
@@ -504,10 +516,11 @@ def show(episode: str, as_json: bool) -> None:
 @safety_options
 @json_option
 @pass_app
-def remove(app: App, episode: str, backup: bool, output: str | None, dry_run: bool,
-           as_json: bool) -> None:
+def remove(app: App, episode: str, backup: bool, force: bool, output: str | None,
+           dry_run: bool, as_json: bool) -> None:
     """Take all chapters out of EPISODE; every other tag stays."""
-    report = remove_chapters(episode, output=output, backup=backup, dry_run=dry_run)
+    report = remove_chapters(episode, output=output, backup=backup, dry_run=dry_run,
+                             force=force)
     if as_json:
         echo_json({"file": report.target, "removed": len(report.before),
                    "changed": report.changed, "written": report.written})
@@ -531,11 +544,11 @@ def remove(app: App, episode: str, backup: bool, output: str | None, dry_run: bo
 def export(app: App, source: str, fmt: str, output: str | None, transcript: str | None,
            audio: str | None, input_format: str | None) -> None:
     """Export chapters from SOURCE (a tagged MP3, a chapter file or a transcript)."""
+    to_file = output if output and output != "-" else None
     text, plan = export_chapters(source, fmt, transcript=transcript, audio=audio,
-                                 input_format=input_format)
+                                 input_format=input_format, output=to_file)
     _warn_all(app, plan)
-    if output and output != "-":
-        atomic_write(output, text)
+    if to_file:
         if not app.quiet:
             click.echo(f"Wrote {len(plan.chapters)} chapters to {output}", err=True)
     else:
@@ -557,7 +570,8 @@ def export(app: App, source: str, fmt: str, output: str | None, transcript: str 
               help="Run every episode of a CSV manifest (transcript,audio[,chapters]"
                    "[,outdir]) or of a folder of X.txt/X.mp3 pairs.")
 @click.option("--force", is_flag=True,
-              help="With --batch: redo episodes whose outputs are newer than their inputs.")
+              help="With --batch: redo episodes whose outputs are newer than their inputs; "
+                   "with --in-place: tag EPISODE even when it is read-only.")
 @alignment_options
 @input_format_option
 @json_option
@@ -583,8 +597,8 @@ def run(app: App, transcript: str | None, episode: str | None, outdir: str | Non
                              "give chapters in the manifest; batch runs write tagged copies")
         _run_batch(app, manifest, outdir, jobs, force, offset, not trust_timestamps, as_json)
         return
-    if force:
-        raise UsageError("--force goes with --batch")
+    if force and not in_place:
+        raise UsageError("--force goes with --batch or --in-place")
     if sample:
         transcript_path, episode_path = bundled_sample()
         transcript, episode = str(transcript_path), str(episode_path)
@@ -592,7 +606,7 @@ def run(app: App, transcript: str | None, episode: str | None, outdir: str | Non
     result = app.with_progress(episode, lambda progress: run_episode(
         transcript, episode, outdir, chapters_file=chapters_file, in_place=in_place,
         jobs=jobs, offset=offset, repair=not trust_timestamps, input_format=input_format,
-        progress=progress))
+        progress=progress, force=force))
     alignment = result.aligned.alignment
     low = result.aligned.low_confidence()
     if as_json:
@@ -604,7 +618,8 @@ def run(app: App, transcript: str | None, episode: str | None, outdir: str | Non
             "low_confidence": [{"turn": t.index + 1, "confidence": t.confidence}
                                for t in low],
             "cues": len(result.cues), "words": len(alignment.words),
-            "seconds": round(result.seconds, 2), "warnings": result.warnings})
+            "seconds": round(result.seconds, 2), "warnings": result.warnings,
+            "review": result.review})
         return
     if app.quiet:
         return
@@ -672,9 +687,14 @@ def _run_batch(app: App, manifest: str, base: str | None, jobs: int | None, forc
         for o in outcomes:
             click.echo(f"{o.status:8}  {o.seconds:6.1f}s  {o.episode.name:<{width}}  {o.message}")
         counts = Counter(o.status for o in outcomes)
-        click.echo(", ".join(f"{counts[s]} {s}" for s in ("done", "skipped", "failed")))
+        click.echo(", ".join(f"{counts[s]} {s}" for s in ("done", "review", "skipped",
+                                                            "failed")))
+    to_review = [o.episode.name for o in outcomes if o.status == "review"]
     if failed:
         click.get_current_context().exit(1)
+    if to_review:
+        app.review.append(f"{len(to_review)} of {len(outcomes)} episodes "
+                          f"({', '.join(to_review[:12])}{' ...' if len(to_review) > 12 else ''})")
 
 
 def main() -> None:

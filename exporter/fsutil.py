@@ -13,6 +13,7 @@ import io
 import os
 import secrets
 import stat
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -135,3 +136,55 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
         except OSError as exc:
             raise OutputError(f"cannot write the file ({exc.strerror})", path) from None
         out.commit()
+
+
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Whether two paths name one file: through links when both exist, else by path.
+
+    >>> same_file("notes/../ep.vtt", "ep.vtt")
+    True
+    """
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(a).resolve() == Path(b).resolve()
+
+
+def refuse_inputs(outputs: Iterable[str | os.PathLike[str]],
+                  inputs: Mapping[str, str | os.PathLike[str] | None], hint: str = "") -> None:
+    """Raise :class:`OutputError` when an output would be written over an input.
+
+    ``inputs`` maps what each input is ("transcript", "episode") to its path, or
+    None when not given; ``"-"`` (stdout) is never a file. No command writes over
+    what it reads: the output is the input made over, and the input is the
+    producer's.
+
+    >>> refuse_inputs(["ep.vtt"], {"transcript": "./ep.vtt", "audio": None})
+    Traceback (most recent call last):
+    ...
+    exporter.errors.OutputError: ep.vtt: this output is the transcript this command reads; \
+it would be written over (write it elsewhere with -o)
+    """
+    for output in outputs:
+        if os.fspath(output) == "-":
+            continue
+        for role, path in inputs.items():
+            if path is not None and os.fspath(path) != "-" and same_file(output, path):
+                raise OutputError(f"this output is the {role} this command reads; it would be "
+                                  f"written over ({hint or 'write it elsewhere with -o'})",
+                                  output)
+
+
+def refuse_read_only(path: str | os.PathLike[str]) -> None:
+    """Raise :class:`OutputError` when no one may write ``path`` by its permission bits.
+
+    Root can rename a new file over it all the same, but the permissions say the
+    producer wants it kept as it is (eyeD3 refuses too).
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise OutputError("the file is read-only (its permissions say it is to be kept as "
+                          "it is); give --force to change it all the same", path)

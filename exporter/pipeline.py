@@ -20,7 +20,7 @@ from exporter.chapterfiles import export_format, read_chapter_file
 from exporter.chapters import Placement, episode_end, finish, place_titles
 from exporter.chapters import from_questions as from_questions_of
 from exporter.errors import InputError, OutputError, UsageError
-from exporter.fsutil import atomic_write
+from exporter.fsutil import atomic_write, refuse_inputs, refuse_read_only
 from exporter.model import Chapter, Cue, Transcript, Word
 from exporter.readers import read_transcript
 from exporter.readers.base import read_text
@@ -36,6 +36,10 @@ from exporter.writers.id3 import (
 from exporter.writers.review import page_data, render_review
 from exporter.writers.words import render_words
 
+#: A turn aligned with less confidence than this is in doubt: reported, listed and
+#: a reason for exit status 3.
+LOW_CONFIDENCE = 0.8
+
 
 @dataclass
 class SubtitleResult:
@@ -46,6 +50,8 @@ class SubtitleResult:
     cues: list[Cue]
     outputs: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Why the timing should be checked (see :attr:`AlignResult.review`).
+    review: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -56,21 +62,56 @@ class AlignResult:
     alignment: Alignment
     warnings: list[str] = field(default_factory=list)
 
-    def low_confidence(self, below: float = 0.8) -> list[TurnAlignment]:
+    def low_confidence(self, below: float = LOW_CONFIDENCE) -> list[TurnAlignment]:
         return [t for t in self.alignment.turns if t.confidence < below]
+
+    @property
+    def review(self) -> list[str]:
+        """Why a person should check this alignment before it is published (empty
+        when nothing is in doubt): commands exit with status 3 when there is a reason."""
+        return review_reasons(self.alignment)
+
+
+def review_reasons(alignment: Alignment) -> list[str]:
+    """The doubts about an alignment, one short phrase each (see :attr:`AlignResult.review`).
+
+    Low-confidence turns come first; then words not found in the audio, in turns
+    that are not low already.
+    """
+    turns = alignment.turns
+    low = [t for t in turns if t.confidence < LOW_CONFIDENCE]
+    reasons = []
+    if low:
+        listed = ", ".join(str(t.index + 1) for t in low[:12]) + (" ..." if len(low) > 12 else "")
+        reasons.append(f"low alignment confidence in {len(low)} of {len(turns)} turns "
+                       f"({listed})")
+    doubtful = {t.index for t in low}
+    missing = [(t.index, n) for t in turns if t.index not in doubtful for _, n in t.unmatched]
+    if missing:
+        where = sorted({index + 1 for index, _ in missing})
+        reasons.append(f"{sum(n for _, n in missing)} words not found in the audio (turn"
+                       f"{'s' if len(where) > 1 else ''} {', '.join(map(str, where[:12]))})")
+    return reasons
 
 
 def align_episode(transcript: str | os.PathLike[str] | Transcript,
                   audio: str | os.PathLike[str], *,
                   jobs: int | None = None, offset: float = 0.0, repair: bool = True,
                   input_format: str | None = None,
-                  progress: Callable[[str, float], None] | None = None) -> AlignResult:
+                  progress: Callable[[str, float], None] | None = None,
+                  output: str | os.PathLike[str] | None = None) -> AlignResult:
     """Read a transcript (or take one already read) and align every word of it to the
     episode audio.
 
+    :param output: where to write the word timings as JSON (see
+        :mod:`exporter.writers.words`), if anywhere.
     :raises InputError: for an unusable transcript.
     :raises AudioError: for audio that cannot be decoded.
+    :raises OutputError: for an output that is one of the inputs (before any work),
+        or that cannot be written.
     """
+    if output is not None:
+        refuse_inputs([output], {"transcript": _path_of(transcript), "audio": audio})
     data = _transcript(transcript, input_format)
     alignment = align(data, audio, jobs=jobs, offset=offset, repair=repair,
                       progress=progress)
@@ -91,7 +132,16 @@ def align_episode(transcript: str | os.PathLike[str] | Transcript,
     if low:
         result.warnings.append(confidence_warning(
             os.fspath(audio), [(t.index, t.confidence) for t in low], len(alignment.turns)))
+    if output is not None and os.fspath(output) != "-":
+        atomic_write(output, render_words(alignment, result.review))
     return result
+
+
+def _path_of(transcript: str | os.PathLike[str] | Transcript) -> str | None:
+    """The file a transcript was read from, if it is one."""
+    if isinstance(transcript, Transcript):
+        return transcript.source if Path(transcript.source).is_file() else None
+    return os.fspath(transcript)
 
 
 def confidence_warning(audio: str, low: Sequence[tuple[int, float]], total: int) -> str:
@@ -149,11 +199,13 @@ def make_subtitles(transcript: str | os.PathLike[str],
     :raises UsageError: for an output whose format is unknown, before any work.
     :raises InputError: for an unusable transcript.
     :raises AudioError: for audio that cannot be decoded.
-    :raises OutputError: for an output that cannot be written (nothing partial is left).
+    :raises OutputError: for an output that is one of the inputs (before any work),
+        or that cannot be written (nothing partial is left).
     """
     writers: list[tuple[str, SubtitleWriter]] = [
         (os.fspath(out), subtitle_writer(out, fmt)) for out in outputs]
     style.check()
+    refuse_inputs(outputs, {"transcript": transcript, "audio": audio})
     duration: float | None = None
     if audio is not None:
         aligned = align_episode(transcript, audio, jobs=jobs, offset=offset, repair=repair,
@@ -161,12 +213,13 @@ def make_subtitles(transcript: str | os.PathLike[str],
         words = _spoken_words(aligned, audio)
         data, warnings = aligned.transcript, aligned.warnings
         duration = aligned.alignment.duration
+        review = aligned.review
     else:
         data = read_transcript(transcript, input_format)
-        warnings = list(data.warnings)
+        warnings, review = list(data.warnings), []
         words = estimate_words(data)
     cues = segment(words, style, end_of_audio=duration)
-    result = SubtitleResult(data, words, cues, warnings=warnings)
+    result = SubtitleResult(data, words, cues, warnings=warnings, review=review)
     labels = style.speaker_labels != "never"
     for path, writer in writers:
         text = writer.render(cues, Path(os.fspath(transcript)).name, labels)
@@ -243,19 +296,23 @@ def write_episode_chapters(episode: str | os.PathLike[str], *,
                            image: str | os.PathLike[str] | None = None,
                            output: str | os.PathLike[str] | None = None,
                            backup: bool = False, dry_run: bool = False,
-                           input_format: str | None = None) -> tuple[ChapterPlan, WriteReport]:
+                           input_format: str | None = None,
+                           force: bool = False) -> tuple[ChapterPlan, WriteReport]:
     """Plan chapters for an episode and write them into its ID3 tag.
 
     :raises AudioError: when the episode is not a whole MP3 (checked first).
     :raises InputError: as :func:`plan_chapters`.
     :raises OutputError: when the result cannot be written; the episode is unchanged.
     """
+    if output is not None:
+        refuse_inputs([output], {"transcript": transcript, "chapter list": chapters_file,
+                                 "chapter image": image})
     facts = inspect_mp3(episode)
     plan = plan_chapters(transcript, chapters_file=chapters_file,
                          from_questions=from_questions, duration=facts.duration,
                          input_format=input_format)
     report = write_chapters(episode, plan.chapters, version=version, image=image,
-                            output=output, backup=backup, dry_run=dry_run)
+                            output=output, backup=backup, dry_run=dry_run, force=force)
     return plan, report
 
 
@@ -273,13 +330,19 @@ def _looks_like_mp3(path: str | os.PathLike[str]) -> bool:
 def export_chapters(source: str | os.PathLike[str], fmt: str, *,
                     transcript: str | os.PathLike[str] | None = None,
                     audio: str | os.PathLike[str] | None = None,
-                    input_format: str | None = None) -> tuple[str, ChapterPlan]:
-    """Chapters from a tagged MP3, a chapter file or a transcript, in ``fmt``.
+                    input_format: str | None = None,
+                    output: str | os.PathLike[str] | None = None) -> tuple[str, ChapterPlan]:
+    """Chapters from a tagged MP3, a chapter file or a transcript, in ``fmt``, written
+    to ``output`` when one is given (``"-"`` or None: only returned).
 
     :raises UsageError: for an unknown format.
     :raises InputError: when SOURCE holds no usable chapters.
+    :raises OutputError: for an output that is one of the inputs (before any work),
+        or that cannot be written.
     """
     writer = export_format(fmt)
+    if output is not None:
+        refuse_inputs([output], {"source": source, "transcript": transcript, "audio": audio})
     duration = audio_duration(audio) if audio is not None else None
     if _looks_like_mp3(source):
         tagged = read_chapters(source)
@@ -293,7 +356,10 @@ def export_chapters(source: str | os.PathLike[str], fmt: str, *,
                                  input_format=input_format)
         else:
             plan = plan_chapters(source, duration=duration, input_format=input_format)
-    return writer.render(plan.chapters), plan
+    text = writer.render(plan.chapters)
+    if output is not None and os.fspath(output) != "-":
+        atomic_write(output, text)
+    return text, plan
 
 
 def chapter_detect_soft(text: str) -> str | None:
@@ -342,6 +408,10 @@ class RunResult:
     placements: list[Placement | None]
     warnings: list[str]
     seconds: float
+
+    @property
+    def review(self) -> list[str]:
+        return self.aligned.review
 
 
 def run_outputs(episode: str | os.PathLike[str], outdir: str | os.PathLike[str] | None = None,
@@ -444,7 +514,8 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
                 chapters_file: str | os.PathLike[str] | None = None, in_place: bool = False,
                 jobs: int | None = None, offset: float = 0.0, repair: bool = True,
                 input_format: str | None = None,
-                progress: Callable[[str, float], None] | None = None) -> RunResult:
+                progress: Callable[[str, float], None] | None = None,
+                force: bool = False) -> RunResult:
     """Everything a producer publishes for one episode, written into ``outdir``:
     aligned subtitles (VTT, SRT, Podcasting 2.0 JSON transcript), the episode with
     ID3 chapters, the chapters as Podcasting 2.0 JSON, the word timings and the
@@ -457,15 +528,22 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
     :param chapters_file: chapter titles (timed, or untimed to be placed); by
         default the transcript's own titles, else its questions.
     :param in_place: tag ``episode`` itself (atomically) instead of writing a copy.
+    :param force: with ``in_place``, tag ``episode`` even when it is read-only.
     :raises InputError: for an unusable transcript or chapter list.
     :raises AudioError: when ``episode`` is not a whole MP3.
-    :raises OutputError: when ``outdir`` cannot be written; nothing is left in it.
+    :raises OutputError: when an output would be written over an input (before any
+        work), or ``outdir`` cannot be written; nothing is left in it.
     """
     began = time.perf_counter()
     episode = Path(episode)
     folder = Path(outdir) if outdir is not None else default_outdir(episode)
+    refuse_inputs(run_outputs(episode, folder, in_place),
+                  {"transcript": transcript, "episode": episode, "chapter list": chapters_file},
+                  "give another folder with -o, or --in-place to tag the episode itself")
     data = _transcript(transcript, input_format)
     facts = inspect_mp3(episode)  # a damaged MP3 fails here, before the long work
+    if in_place and not force:
+        refuse_read_only(episode)  # now, not after the long work
     staging = _Staging(folder)
     try:
         aligned = align_episode(data, episode, jobs=jobs, offset=offset, repair=repair,
@@ -487,7 +565,7 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
         staging.write(f"{stem}.transcript.json",
                       subtitle_writer("x.json").render(cues, name))
         staging.write(f"{stem}.chapters.json", export_format("podcast-json").render(chapters))
-        staging.write(f"{stem}.words.json", render_words(alignment))
+        staging.write(f"{stem}.words.json", render_words(alignment, aligned.review))
         if in_place:
             tagged = episode
             audio_link = os.path.relpath(episode.resolve(), folder.resolve())
@@ -506,7 +584,7 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
         staging.write(f"{stem}.html", render_review(stem, data_for_page, vtt))
         if in_place and chapters:
             # Last: the master changes only once everything else is ready.
-            write_chapters(episode, chapters)
+            write_chapters(episode, chapters, force=force)
         written = staging.publish()
     except BaseException:
         staging.discard()

@@ -49,7 +49,7 @@ def test_a_broken_pair_is_reported_and_the_others_complete(catalogue: Path,
     assert table(result.stdout) == {"broken.mp3": "failed", "ep1.mp3": "done",
                                     "ep2.mp3": "done"}
     assert re.search(r"^failed .* broken\.mp3\s+.*broken\.mp3: ", result.stdout, re.M)
-    assert result.stdout.rstrip().endswith("2 done, 0 skipped, 1 failed")
+    assert result.stdout.rstrip().endswith("2 done, 0 review, 0 skipped, 1 failed")
     for name in ("ep1", "ep2"):
         assert sorted(p.name for p in (out / f"{name}-export").iterdir()) == sorted(
             f"{name}{s}" for s in SUFFIXES)

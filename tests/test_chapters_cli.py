@@ -118,6 +118,11 @@ def test_read_only_file_and_directory(readonly_episode: Path) -> None:
     before = readonly_episode.read_bytes()
     result = invoke("chapters", "write", readonly_episode, "--transcript", EPISODE_TRANSCRIPT)
     assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {readonly_episode}: the file is read-only")
+    # Forced, it is the folder that stops the write.
+    result = invoke("chapters", "write", readonly_episode, "--transcript", EPISODE_TRANSCRIPT,
+                    "--force")
+    assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {readonly_episode}: cannot write in ")
     assert readonly_episode.read_bytes() == before
 

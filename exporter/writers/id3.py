@@ -46,7 +46,7 @@ from mutagen.id3._tags import save_frame
 from mutagen.id3._util import BitPaddedInt
 
 from exporter.errors import AudioError, InputError, OutputError
-from exporter.fsutil import AtomicFile
+from exporter.fsutil import AtomicFile, refuse_read_only
 from exporter.model import Chapter
 
 TOC_ID = "toc"
@@ -448,10 +448,12 @@ def _backup(source: Path) -> str:
 
 def _rewrite(path: str | os.PathLike[str], change: Callable[[_OrderedID3], None],
              version: int | None, *, output: str | os.PathLike[str] | None,
-             backup: bool, dry_run: bool) -> WriteReport:
+             backup: bool, dry_run: bool, force: bool = False) -> WriteReport:
     source = Path(path)
     facts = inspect_mp3(source)
     target = Path(output) if output is not None else source
+    if output is None and not dry_run and not force:
+        refuse_read_only(source)
     try:
         with open(source, "rb") as handle:
             tags = _load(handle)
@@ -466,7 +468,8 @@ def _rewrite(path: str | os.PathLike[str], change: Callable[[_OrderedID3], None]
     change(tags)
     new_tag = render_tag(tags, version)
     after = chapters_in(tags)
-    changed = new_tag != old_tag
+    # Chapters already as asked: a tag converted for nothing is a change nobody wanted.
+    changed = new_tag != old_tag and (before != after or output is not None)
     report = WriteReport(str(target), before, after, changed, written=False, notes=notes)
     if dry_run or (not changed and output is None):
         return report
@@ -501,7 +504,7 @@ def _verify(handle: BinaryIO, expected: list[TaggedChapter], target: Path) -> No
 def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
                    version: int = 3, image: str | os.PathLike[str] | None = None,
                    output: str | os.PathLike[str] | None = None, backup: bool = False,
-                   dry_run: bool = False) -> WriteReport:
+                   dry_run: bool = False, force: bool = False) -> WriteReport:
     """Replace the chapters in an MP3's ID3 tag.
 
     :param chapters: finished chapters (timed and contiguous, see
@@ -511,9 +514,11 @@ def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
     :param output: write a tagged copy there instead of changing ``path``.
     :param backup: keep the original as ``NAME.mp3.bak``.
     :param dry_run: work out the change but write nothing.
+    :param force: rewrite ``path`` even when it is read-only.
     :raises AudioError: when ``path`` is not a whole MP3.
     :raises InputError: for an unreadable or unknown image.
-    :raises OutputError: when the result cannot be written; ``path`` is unchanged.
+    :raises OutputError: when the result cannot be written, or ``path`` is read-only
+        (without ``force``); ``path`` is unchanged.
     """
     picture = _read_image(image) if image is not None else None
 
@@ -523,7 +528,8 @@ def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
         for frame in _chapter_frames(chapters, version, picture):
             tags.add(frame)
 
-    report = _rewrite(path, change, version, output=output, backup=backup, dry_run=dry_run)
+    report = _rewrite(path, change, version, output=output, backup=backup, dry_run=dry_run,
+                      force=force)
     if version == 4 and (picture is not None or any(
             len(c.title.encode("utf-8")) > 120 or len(c.url or "") > 120 for c in chapters)):
         # v2.4 sizes are "syncsafe"; past 127 bytes they differ from v2.3's, and
@@ -535,11 +541,14 @@ def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
 
 
 def remove_chapters(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | None = None,
-                    backup: bool = False, dry_run: bool = False) -> WriteReport:
-    """Take every CHAP and CTOC frame out of an MP3's tag; the rest stays.
+                    backup: bool = False, dry_run: bool = False,
+                    force: bool = False) -> WriteReport:
+    """Take every CHAP and CTOC frame out of an MP3's tag; the rest stays. A file
+    with no chapters is left as it is.
 
     :raises AudioError: when ``path`` is not a whole MP3.
-    :raises OutputError: when the result cannot be written; ``path`` is unchanged.
+    :raises OutputError: when the result cannot be written, or ``path`` is read-only
+        (without ``force``); ``path`` is unchanged.
     """
     facts = inspect_mp3(path)
 
@@ -548,7 +557,7 @@ def remove_chapters(path: str | os.PathLike[str], *, output: str | os.PathLike[s
         tags.delall("CTOC")
 
     return _rewrite(path, change, facts.tag_version, output=output, backup=backup,
-                    dry_run=dry_run)
+                    dry_run=dry_run, force=force)
 
 
 def _read_image(path: str | os.PathLike[str]) -> tuple[bytes, str]:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from exporter.align.aligner import Alignment
 
 
-def words_document(alignment: Alignment) -> dict[str, Any]:
-    """The offset, any insertions, every word, and each turn's confidence."""
+def words_document(alignment: Alignment, review: Sequence[str] = ()) -> dict[str, Any]:
+    """The offset, any insertions, every word, each turn's confidence, and why the
+    alignment needs a person's review (empty when it does not)."""
     return {
+        "review": list(review),
         "offset": alignment.offset,
         "insertions": [{"turn": turn, "seconds": seconds}
                        for turn, seconds in alignment.insertions],
@@ -21,5 +24,5 @@ def words_document(alignment: Alignment) -> dict[str, Any]:
     }
 
 
-def render_words(alignment: Alignment) -> str:
-    return json.dumps(words_document(alignment), indent=1, ensure_ascii=False) + "\n"
+def render_words(alignment: Alignment, review: Sequence[str] = ()) -> str:
+    return json.dumps(words_document(alignment, review), indent=1, ensure_ascii=False) + "\n"

@@ -1,0 +1,130 @@
+"""No command writes over one of its inputs: each case runs the real command as a
+process and compares the inputs' bytes before and after (issue 14)."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EPISODE, EPISODE_TRANSCRIPT, ffmpeg_exe, temp_copy
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _exporter(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "exporter", *args], cwd=folder,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def episode_dir(tmp_path: Path) -> Path:
+    """A folder holding ep.mp3, ep.txt and ep.vtt (a VTT transcript of the same talk)."""
+    temp_copy(EPISODE, tmp_path).rename(tmp_path / "ep.mp3")
+    temp_copy(EPISODE_TRANSCRIPT, tmp_path).rename(tmp_path / "ep.txt")
+    made = _exporter(tmp_path, "subtitles", "ep.txt", "-o", "ep.vtt", "-q")
+    assert made.returncode == 0, made.stderr
+    return tmp_path
+
+
+CASES = {
+    # The default output of a VTT transcript is its own name.
+    "subtitles of a VTT, default output": ["subtitles", "ep.vtt"],
+    "subtitles, output is the audio": ["subtitles", "ep.txt", "--audio", "ep.mp3",
+                                       "-o", "ep.mp3", "--format", "vtt"],
+    "run with the VTT transcript, into its folder": ["run", "ep.vtt", "ep.mp3", "-o", "."],
+    "run into the master's folder": ["run", "ep.txt", "ep.mp3", "-o", "."],
+    "run into the master's folder, spelled another way": ["run", "ep.txt", "ep.mp3",
+                                                          "-o", "sub/.."],
+    "align, output is the episode": ["align", "ep.txt", "ep.mp3", "-o", "./ep.mp3"],
+    "chapters export over its source": ["chapters", "export", "ep.txt", "--format",
+                                        "podcast-json", "-o", "ep.txt"],
+    "chapters write, output is the transcript": ["chapters", "write", "ep.mp3",
+                                                 "--transcript", "ep.txt", "--output", "ep.txt"],
+}
+
+
+@pytest.mark.parametrize("args", CASES.values(), ids=CASES.keys())
+def test_an_output_that_is_an_input_is_an_error_and_nothing_changes(
+        episode_dir: Path, args: list[str]) -> None:
+    (episode_dir / "sub").mkdir()
+    inputs = ["ep.mp3", "ep.txt", "ep.vtt"]
+    before = {name: _digest(episode_dir / name) for name in inputs}
+    result = _exporter(episode_dir, *args)
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert "this command reads; it would be written over" in lines[0]
+    assert {name: _digest(episode_dir / name) for name in inputs} == before
+    assert sorted(p.name for p in episode_dir.iterdir()) == ["ep.mp3", "ep.txt", "ep.vtt", "sub"]
+
+
+def test_an_output_linked_to_an_input_is_refused(episode_dir: Path) -> None:
+    (episode_dir / "out.vtt").symlink_to("ep.vtt")
+    before = _digest(episode_dir / "ep.vtt")
+    result = _exporter(episode_dir, "subtitles", "ep.vtt", "-o", "out.vtt")
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: out.vtt: this output is the transcript")
+    assert _digest(episode_dir / "ep.vtt") == before
+
+
+def test_a_hard_link_to_an_input_is_refused(episode_dir: Path) -> None:
+    (episode_dir / "copy.txt").hardlink_to(episode_dir / "ep.txt")
+    result = _exporter(episode_dir, "chapters", "export", "ep.txt", "--format",
+                       "podcast-json", "-o", "copy.txt")
+    assert result.returncode == 1
+    assert "this output is the source" in result.stderr
+
+
+def test_outputs_beside_the_inputs_are_still_written(episode_dir: Path) -> None:
+    # The guard refuses only real collisions: a new name in the same folder is fine.
+    result = _exporter(episode_dir, "subtitles", "ep.vtt", "-o", "ep.srt")
+    assert result.returncode == 0, result.stderr
+    assert (episode_dir / "ep.srt").read_text().startswith("1\n")
+
+
+def test_a_read_only_master_is_refused_unless_forced(episode_dir: Path) -> None:
+    master = episode_dir / "ep.mp3"
+    master.chmod(0o444)
+    before = _digest(master)
+    for args in (["chapters", "write", "ep.mp3", "--transcript", "ep.txt"],
+                 ["chapters", "remove", "ep.mp3"],
+                 ["run", "ep.txt", "ep.mp3", "--in-place", "-o", "out"]):
+        result = _exporter(episode_dir, *args)
+        assert result.returncode == 1, (args, result.stderr)
+        assert result.stderr == ("Error: ep.mp3: the file is read-only (its permissions say "
+                                 "it is to be kept as it is); give --force to change it all "
+                                 "the same\n")
+        assert _digest(master) == before
+    assert not (episode_dir / "out").exists()  # refused before any work
+    forced = _exporter(episode_dir, "chapters", "write", "ep.mp3", "--transcript", "ep.txt",
+                       "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert _digest(master) != before
+    assert master.stat().st_mode & 0o777 == 0o444  # still read-only afterwards
+
+
+def test_a_tagged_copy_of_a_read_only_master_needs_no_force(episode_dir: Path) -> None:
+    (episode_dir / "ep.mp3").chmod(0o444)
+    result = _exporter(episode_dir, "chapters", "write", "ep.mp3", "--transcript", "ep.txt",
+                       "--output", "tagged.mp3")
+    assert result.returncode == 0, result.stderr
+
+
+def test_removing_chapters_from_a_file_without_any_changes_nothing(tmp_path: Path) -> None:
+    # ffmpeg without its own ID3 tag: an untagged MP3, which must not gain an empty tag.
+    untagged = tmp_path / "untagged.mp3"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",
+                    "sine=frequency=440:duration=3", "-b:a", "32k", "-id3v2_version", "0",
+                    "-write_xing", "0", str(untagged)], check=True)
+    assert not untagged.read_bytes().startswith(b"ID3")
+    before, mtime = _digest(untagged), untagged.stat().st_mtime_ns
+    result = _exporter(tmp_path, "chapters", "remove", "untagged.mp3", "--json")
+    assert result.returncode == 0, result.stderr
+    assert '"changed": false' in result.stdout and '"written": false' in result.stdout
+    assert _digest(untagged) == before and untagged.stat().st_mtime_ns == mtime
