@@ -15,10 +15,11 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from exporter.errors import ExporterError, InputError
+from exporter.model import AlignOptions
 from exporter.pipeline import default_outdir, run_episode, run_outputs
 from exporter.readers import READERS
 from exporter.readers.base import read_text
@@ -160,8 +161,8 @@ def earlier_review(episode: Episode) -> list[str]:
     return [str(r) for r in review] if isinstance(review, list) else []
 
 
-def run_one(episode: Episode, force: bool = False, offset: float = 0.0,
-            repair: bool = True) -> Outcome:
+def run_one(episode: Episode, force: bool = False,
+            options: AlignOptions | None = None) -> Outcome:
     """Run one episode, turning its failure into an outcome (runs in a worker).
 
     An episode that is up to date is skipped, unless its last run needed review:
@@ -175,8 +176,8 @@ def run_one(episode: Episode, force: bool = False, offset: float = 0.0,
     began = time.perf_counter()
     try:
         result = run_episode(episode.transcript, episode.audio, episode.folder,
-                             chapters_file=episode.chapters, jobs=1, offset=offset,
-                             repair=repair)
+                             chapters_file=episode.chapters,
+                             options=replace(options or AlignOptions(), jobs=1))
     except ExporterError as exc:
         return Outcome(episode, "failed", str(exc), time.perf_counter() - began)
     except Exception as exc:
@@ -191,7 +192,7 @@ def run_one(episode: Episode, force: bool = False, offset: float = 0.0,
 
 
 def run_batch(episodes: list[Episode], *, jobs: int | None = None, force: bool = False,
-              offset: float = 0.0, repair: bool = True,
+              options: AlignOptions | None = None,
               on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Run every episode, ``jobs`` at a time; outcomes in manifest order.
 
@@ -202,13 +203,13 @@ def run_batch(episodes: list[Episode], *, jobs: int | None = None, force: bool =
     outcomes: dict[int, Outcome] = {}
     if workers == 1:
         for index, episode in enumerate(episodes):
-            outcomes[index] = run_one(episode, force, offset, repair)
+            outcomes[index] = run_one(episode, force, options)
             if on_done:
                 on_done(outcomes[index])
     else:
         with worker_pool(workers) as pool:
             pending: dict[Future[Outcome], int] = {
-                pool.submit(run_one, episode, force, offset, repair): index
+                pool.submit(run_one, episode, force, options): index
                 for index, episode in enumerate(episodes)}
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)

@@ -7,13 +7,14 @@ one-line ``Error:`` in :meth:`ExporterGroup.invoke`, the only place that does so
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 import click
 
@@ -23,14 +24,14 @@ from exporter.batch import Outcome, read_manifest, run_batch
 from exporter.chapterfiles import EXPORT_FORMATS
 from exporter.errors import ExporterError, UsageError
 from exporter.inspect import speaker_times, to_json, turn_durations
-from exporter.model import Chapter
+from exporter.model import AlignOptions, Chapter
 from exporter.pipeline import (
     ChapterPlan,
     align_episode,
     bundled_sample,
+    chapters_for_episode,
     export_chapters,
     make_subtitles,
-    plan_chapters,
     run_episode,
     write_episode_chapters,
 )
@@ -44,7 +45,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Warns(Protocol):
-    warnings: list[str]
+    @property
+    def warnings(self) -> list[str]: ...
 
 
 R = TypeVar("R", bound=_Warns)
@@ -206,15 +208,30 @@ def json_option(func: F) -> F:
 
 
 def alignment_options(func: F) -> F:
-    """--jobs, --offset and --trust-timestamps, for every command that aligns."""
-    func = click.option("--trust-timestamps", is_flag=True,
-                        help="Use the transcript's times as they are: find no offset.")(func)
-    func = click.option("--offset", type=float, default=0.0, show_default=True,
-                        help="Seconds of audio before the transcript's zero (an intro "
-                             "added later); found automatically when not given.")(func)
-    return click.option("--jobs", type=click.IntRange(1, 64), default=None,
-                        help="Worker processes for alignment (default: one per core); "
-                             "the result is the same for any number.")(func)
+    """--jobs, --offset and --trust-timestamps, for every command that aligns: the
+    command receives them as one :class:`AlignOptions`, ``options``."""
+
+    @functools.wraps(func)
+    def command(*args: Any, jobs: int | None, offset: float | None, trust_timestamps: bool,
+                **kwargs: Any) -> Any:
+        try:
+            options = AlignOptions(jobs, offset, trust_timestamps)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        return func(*args, options=options, **kwargs)
+
+    wrapped: Any = command
+    wrapped = click.option("--trust-timestamps", is_flag=True,
+                           help="Use the transcript's times as they are: look for no "
+                                "offset, inserted break or cut.")(wrapped)
+    wrapped = click.option("--offset", type=float, default=None,
+                           help="Seconds of audio before the transcript's zero (an intro "
+                                "added later); found from the audio when not given, so "
+                                "--offset 0 says there is none.")(wrapped)
+    wrapped = click.option("--jobs", type=click.IntRange(1, 64), default=None,
+                           help="Worker processes for alignment (default: one per core); "
+                                "the result is the same for any number.")(wrapped)
+    return cast(F, wrapped)
 
 
 def echo_json(data: Any) -> None:
@@ -297,8 +314,7 @@ def inspect(app: App, transcript: str, input_format: str | None, as_json: bool) 
 @json_option
 @pass_app
 def subtitles(app: App, transcript: str, outputs: tuple[str, ...], fmt: str | None,
-              audio: str | None, jobs: int | None, offset: float, trust_timestamps: bool,
-              preset: str,
+              audio: str | None, options: AlignOptions, preset: str,
               max_line_chars: int | None,
               max_lines: int | None, min_duration: float | None, max_duration: float | None,
               max_cps: float | None, speaker_labels: str | None, input_format: str | None,
@@ -312,7 +328,7 @@ def subtitles(app: App, transcript: str, outputs: tuple[str, ...], fmt: str | No
         outputs = (f"{stem}.{fmt or 'vtt'}",)
     result = app.with_progress(audio, lambda progress: make_subtitles(
         transcript, outputs, style, fmt=fmt, audio=audio, input_format=input_format,
-        jobs=jobs, offset=offset, repair=not trust_timestamps, progress=progress))
+        options=options, progress=progress))
     for path, text in result.outputs:
         if path == "-":
             click.echo(text, nl=False)
@@ -334,13 +350,12 @@ def subtitles(app: App, transcript: str, outputs: tuple[str, ...], fmt: str | No
 @input_format_option
 @pass_app
 def align_command(app: App, transcript: str, episode: str, output: str | None,
-                  jobs: int | None, offset: float, trust_timestamps: bool,
-                  input_format: str | None) -> None:
+                  options: AlignOptions, input_format: str | None) -> None:
     """Align every word of TRANSCRIPT to EPISODE and write the word timings."""
     to_file = output if output and output != "-" else None
     result = app.with_progress(episode, lambda progress: align_episode(
-        transcript, episode, jobs=jobs, offset=offset, repair=not trust_timestamps,
-        input_format=input_format, progress=progress, output=to_file))
+        transcript, episode, options=options, input_format=input_format, progress=progress,
+        output=to_file))
     alignment = result.alignment
     for turn in alignment.turns:
         app.info(f"turn {turn.index + 1:>3} at {_clock(turn.start)}: {turn.method}, "
@@ -416,20 +431,21 @@ def chapters() -> None:
 @chapters.command()
 @click.argument("transcript", type=click.Path(dir_okay=False))
 @click.option("--audio", type=click.Path(dir_okay=False),
-              help="The episode; its length ends the last chapter.")
+              help="The episode: the transcript is aligned to it, so the chapters are "
+                   "where 'run' puts them, and its length ends the last one.")
 @chapters_file_option
 @questions_option
+@alignment_options
 @input_format_option
 @json_option
 @pass_app
 def preview(app: App, transcript: str, audio: str | None, chapters_file: str | None,
-            from_questions: bool, input_format: str | None, as_json: bool) -> None:
+            from_questions: bool, options: AlignOptions, input_format: str | None,
+            as_json: bool) -> None:
     """Show the chapters for TRANSCRIPT, with the words each inferred one opens with."""
-    duration = audio_duration(audio) if audio else None
-    plan = plan_chapters(transcript, chapters_file=chapters_file,
-                         from_questions=from_questions, duration=duration,
-                         input_format=input_format)
-    _warn_all(app, plan)
+    plan = app.with_progress(audio, lambda progress: chapters_for_episode(
+        transcript, audio, chapters_file=chapters_file, from_questions=from_questions,
+        options=options, input_format=input_format, progress=progress))
     if as_json:
         echo_json(chapters_json(plan.chapters))
         return
@@ -475,23 +491,27 @@ def _report_write(app: App, report: WriteReport, as_json: bool, dry_run: bool) -
               help="ID3v2.3 is what every player reads; 2.4 is the opt-in.")
 @click.option("--chapter-image", type=click.Path(dir_okay=False),
               help="A PNG or JPEG shown with every chapter.")
+@alignment_options
 @input_format_option
 @json_option
 @pass_app
 def write(app: App, episode: str, transcript: str | None, chapters_file: str | None,
           from_questions: bool, backup: bool, force: bool, output: str | None,
-          dry_run: bool, version: str, chapter_image: str | None, input_format: str | None,
-          as_json: bool) -> None:
-    """Write chapters into EPISODE's ID3 tag (CHAP and CTOC frames), safely."""
+          dry_run: bool, version: str, chapter_image: str | None, options: AlignOptions,
+          input_format: str | None, as_json: bool) -> None:
+    """Write chapters into EPISODE's ID3 tag (CHAP and CTOC frames), safely.
+
+    With --transcript, the transcript is aligned to EPISODE first, so the chapters
+    are where 'run' puts them (unless --trust-timestamps)."""
     if transcript is None and chapters_file is None:
         raise UsageError("give --transcript or --chapters")
-    plan, report = write_episode_chapters(
+    done = app.with_progress(episode if transcript else None,
+                             lambda progress: write_episode_chapters(
         episode, transcript=transcript, chapters_file=chapters_file,
         from_questions=from_questions, version=int(version), image=chapter_image,
         output=output, backup=backup, dry_run=dry_run, input_format=input_format,
-        force=force)
-    _warn_all(app, plan)
-    _report_write(app, report, as_json, dry_run)
+        force=force, options=options, progress=progress))
+    _report_write(app, done.report, as_json, dry_run)
 
 
 @chapters.command()
@@ -578,8 +598,7 @@ def export(app: App, source: str, fmt: str, output: str | None, transcript: str 
 @pass_app
 def run(app: App, transcript: str | None, episode: str | None, outdir: str | None,
         chapters_file: str | None, in_place: bool, sample: bool, manifest: str | None,
-        force: bool, jobs: int | None, offset: float, trust_timestamps: bool,
-        input_format: str | None, as_json: bool) -> None:
+        force: bool, options: AlignOptions, input_format: str | None, as_json: bool) -> None:
     """Make everything to publish for an episode: subtitles, a chapter-tagged MP3,
     Podcasting 2.0 chapters and transcript, word timings and a review page.
 
@@ -595,7 +614,7 @@ def run(app: App, transcript: str | None, episode: str | None, outdir: str | Non
         if chapters_file or in_place or input_format:
             raise UsageError("--chapters, --in-place and --input-format are per episode: "
                              "give chapters in the manifest; batch runs write tagged copies")
-        _run_batch(app, manifest, outdir, jobs, force, offset, not trust_timestamps, as_json)
+        _run_batch(app, manifest, outdir, force, options, as_json)
         return
     if force and not in_place:
         raise UsageError("--force goes with --batch or --in-place")
@@ -605,8 +624,7 @@ def run(app: App, transcript: str | None, episode: str | None, outdir: str | Non
     assert transcript is not None and episode is not None
     result = app.with_progress(episode, lambda progress: run_episode(
         transcript, episode, outdir, chapters_file=chapters_file, in_place=in_place,
-        jobs=jobs, offset=offset, repair=not trust_timestamps, input_format=input_format,
-        progress=progress, force=force))
+        options=options, input_format=input_format, progress=progress, force=force))
     alignment = result.aligned.alignment
     low = result.aligned.low_confidence()
     if as_json:
@@ -652,8 +670,8 @@ def run(app: App, transcript: str | None, episode: str | None, outdir: str | Non
                f"{realtime:.0f}x realtime)")
 
 
-def _run_batch(app: App, manifest: str, base: str | None, jobs: int | None, force: bool,
-               offset: float, repair: bool, as_json: bool) -> None:
+def _run_batch(app: App, manifest: str, base: str | None, force: bool,
+               options: AlignOptions, as_json: bool) -> None:
     episodes = read_manifest(manifest, base)
     bar: Any = None
     if not app.quiet and sys.stderr.isatty():
@@ -666,7 +684,7 @@ def _run_batch(app: App, manifest: str, base: str | None, jobs: int | None, forc
             bar.update(1)
 
     try:
-        outcomes = run_batch(episodes, jobs=jobs, force=force, offset=offset, repair=repair,
+        outcomes = run_batch(episodes, jobs=options.jobs, force=force, options=options,
                              on_done=done)
     finally:
         if bar is not None:

@@ -7,6 +7,7 @@ from a file and written back is exact.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 
@@ -127,3 +128,42 @@ class Cue:
     @property
     def text(self) -> str:
         return " ".join(self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class AlignOptions:
+    """How a transcript is aligned to its audio: one object from the command line to
+    the aligner, the same for every command that has audio.
+
+    :param jobs: worker processes (None: one per core); the result is the same
+        whatever the number.
+    :param offset: seconds of audio before the transcript's zero (an intro added
+        later); None: found from the audio, unless the timestamps are trusted. 0 is
+        an answer: the transcript's clock is the audio's.
+    :param trust_timestamps: take the transcript's times as they are: no offset,
+        insertion or cut is looked for.
+
+    >>> AlignOptions(offset=0.0).offset, AlignOptions().offset
+    (0.0, None)
+    >>> AlignOptions(jobs=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: jobs must be from 1 to 64, not 0
+    """
+
+    jobs: int | None = None
+    offset: float | None = None
+    trust_timestamps: bool = False
+
+    def __post_init__(self) -> None:
+        if self.jobs is not None and not 1 <= self.jobs <= 64:
+            raise ValueError(f"jobs must be from 1 to 64, not {self.jobs}")
+        if self.offset is not None and not (math.isfinite(self.offset)
+                                            and abs(self.offset) < 86400):
+            raise ValueError(f"the offset must be a number of seconds under a day, "
+                             f"not {self.offset}")
+
+    @property
+    def repair(self) -> bool:
+        """Whether the transcript's times are checked against the audio and repaired."""
+        return not self.trust_timestamps

@@ -21,7 +21,7 @@ from exporter.chapters import Placement, episode_end, finish, place_titles
 from exporter.chapters import from_questions as from_questions_of
 from exporter.errors import InputError, OutputError, UsageError
 from exporter.fsutil import atomic_write, refuse_inputs, refuse_read_only
-from exporter.model import Chapter, Cue, Transcript, Word
+from exporter.model import AlignOptions, Chapter, Cue, Transcript, Word
 from exporter.readers import read_transcript
 from exporter.readers.base import read_text
 from exporter.segment import CAPTIONS, Style, segment
@@ -96,13 +96,15 @@ def review_reasons(alignment: Alignment) -> list[str]:
 
 def align_episode(transcript: str | os.PathLike[str] | Transcript,
                   audio: str | os.PathLike[str], *,
-                  jobs: int | None = None, offset: float = 0.0, repair: bool = True,
+                  options: AlignOptions | None = None,
                   input_format: str | None = None,
                   progress: Callable[[str, float], None] | None = None,
                   output: str | os.PathLike[str] | None = None) -> AlignResult:
     """Read a transcript (or take one already read) and align every word of it to the
     episode audio.
 
+    :param options: jobs, offset and trust in the timestamps (defaults: see
+        :class:`~exporter.model.AlignOptions`).
     :param output: where to write the word timings as JSON (see
         :mod:`exporter.writers.words`), if anywhere.
     :raises InputError: for an unusable transcript.
@@ -113,8 +115,9 @@ def align_episode(transcript: str | os.PathLike[str] | Transcript,
     if output is not None:
         refuse_inputs([output], {"transcript": _path_of(transcript), "audio": audio})
     data = _transcript(transcript, input_format)
-    alignment = align(data, audio, jobs=jobs, offset=offset, repair=repair,
-                      progress=progress)
+    options = options or AlignOptions()
+    alignment = align(data, audio, jobs=options.jobs, offset=options.offset,
+                      repair=options.repair, progress=progress)
     result = AlignResult(data, alignment, [
         *data.warnings, *(f"{os.fspath(audio)}: {w}" for w in alignment.warnings)])
     low = result.low_confidence()
@@ -187,8 +190,7 @@ def make_subtitles(transcript: str | os.PathLike[str],
                    outputs: Sequence[str | os.PathLike[str]],
                    style: Style = CAPTIONS, *, fmt: str | None = None,
                    audio: str | os.PathLike[str] | None = None,
-                   input_format: str | None = None, jobs: int | None = None,
-                   offset: float = 0.0, repair: bool = True,
+                   input_format: str | None = None, options: AlignOptions | None = None,
                    progress: Callable[[str, float], None] | None = None) -> SubtitleResult:
     """Read a transcript, time its words, cut cues and write each output.
 
@@ -208,7 +210,7 @@ def make_subtitles(transcript: str | os.PathLike[str],
     refuse_inputs(outputs, {"transcript": transcript, "audio": audio})
     duration: float | None = None
     if audio is not None:
-        aligned = align_episode(transcript, audio, jobs=jobs, offset=offset, repair=repair,
+        aligned = align_episode(transcript, audio, options=options,
                                 input_format=input_format, progress=progress)
         words = _spoken_words(aligned, audio)
         data, warnings = aligned.transcript, aligned.warnings
@@ -240,6 +242,58 @@ class ChapterPlan:
     chapters: list[Chapter]
     placements: list[Placement | None]
     warnings: list[str] = field(default_factory=list)
+    #: The alignment that moved the chapters into the audio's clock, if one did.
+    aligned: AlignResult | None = None
+
+    @property
+    def review(self) -> list[str]:
+        return self.aligned.review if self.aligned is not None else []
+
+
+def chapters_for_episode(transcript: str | os.PathLike[str] | Transcript | None,
+                         audio: str | os.PathLike[str] | None, *,
+                         chapters_file: str | os.PathLike[str] | None = None,
+                         from_questions: bool = False, options: AlignOptions | None = None,
+                         input_format: str | None = None,
+                         progress: Callable[[str, float], None] | None = None) -> ChapterPlan:
+    """The chapters a transcript (or chapter list) gives, in the clock of the audio.
+
+    With a transcript and audio, the transcript is aligned to the audio first (as
+    :func:`run_episode` does), so that chapters move with an offset, inserted break
+    or cut found there, and the audio's decoded length ends the last one. With
+    ``options.trust_timestamps``, or without one of the two, the times are taken as
+    they are (moved by ``options.offset`` when that is given).
+    """
+    options = options or AlignOptions()
+    if transcript is None or audio is None or options.trust_timestamps:
+        duration = audio_duration(audio) if audio is not None else None
+        plan = plan_chapters(transcript, chapters_file=chapters_file,
+                             from_questions=from_questions, duration=duration,
+                             input_format=input_format)
+        if options.offset and duration is not None:
+            source = os.fspath(chapters_file or (_path_of(transcript) if transcript else "")
+                               or "")
+            moved = [plan.chapters[0], *(replace(c, start=(c.start or 0.0) + options.offset,
+                                                 end=None) for c in plan.chapters[1:])]
+            plan.chapters = finish([c for c in moved if (c.start or 0.0) < duration - 1.0],
+                                   duration, source)
+        return plan
+    aligned = align_episode(transcript, audio, options=options, input_format=input_format,
+                            progress=progress)
+    data, alignment = aligned.transcript, aligned.alignment
+    plan = plan_chapters(data, chapters_file=chapters_file, from_questions=from_questions,
+                         duration=_planning_length(data, alignment))
+    warnings = [*aligned.warnings, *(w for w in plan.warnings if w not in aligned.warnings)]
+    source = os.fspath(chapters_file or data.source)
+    chapters = follow_audio(plan.chapters, data, alignment, source, warnings)
+    return ChapterPlan(chapters, plan.placements, warnings, aligned)
+
+
+def _planning_length(data: Transcript, alignment: Alignment) -> float:
+    """How long the episode is in the transcript's clock, where chapters are planned
+    before :func:`follow_audio` moves them into the audio's (and leaves out, with a
+    warning, those past its end: the outro may have been trimmed)."""
+    return max(alignment.duration, episode_end(data))
 
 
 def plan_chapters(transcript: str | os.PathLike[str] | Transcript | None = None, *,
@@ -297,23 +351,52 @@ def write_episode_chapters(episode: str | os.PathLike[str], *,
                            output: str | os.PathLike[str] | None = None,
                            backup: bool = False, dry_run: bool = False,
                            input_format: str | None = None,
-                           force: bool = False) -> tuple[ChapterPlan, WriteReport]:
+                           force: bool = False, options: AlignOptions | None = None,
+                           progress: Callable[[str, float], None] | None = None
+                           ) -> ChapterWrite:
     """Plan chapters for an episode and write them into its ID3 tag.
+
+    With a transcript, it is aligned to the episode first, so the chapters are
+    where :func:`run_episode` puts them (see :func:`chapters_for_episode`).
 
     :raises AudioError: when the episode is not a whole MP3 (checked first).
     :raises InputError: as :func:`plan_chapters`.
-    :raises OutputError: when the result cannot be written; the episode is unchanged.
+    :raises OutputError: when the result cannot be written, an output is one of the
+        inputs, or the episode is read-only (without ``force``); the episode is
+        unchanged.
     """
     if output is not None:
         refuse_inputs([output], {"transcript": transcript, "chapter list": chapters_file,
                                  "chapter image": image})
+    elif not dry_run and not force:
+        refuse_read_only(episode)  # now, not after the alignment
     facts = inspect_mp3(episode)
-    plan = plan_chapters(transcript, chapters_file=chapters_file,
-                         from_questions=from_questions, duration=facts.duration,
-                         input_format=input_format)
+    if transcript is None:
+        # Nothing to align: the chapter list's times are the episode's.
+        plan = plan_chapters(None, chapters_file=chapters_file, duration=facts.duration)
+    else:
+        plan = chapters_for_episode(transcript, episode, chapters_file=chapters_file,
+                                    from_questions=from_questions, options=options,
+                                    input_format=input_format, progress=progress)
     report = write_chapters(episode, plan.chapters, version=version, image=image,
                             output=output, backup=backup, dry_run=dry_run, force=force)
-    return plan, report
+    return ChapterWrite(plan, report)
+
+
+@dataclass
+class ChapterWrite:
+    """What :func:`write_episode_chapters` planned and wrote."""
+
+    plan: ChapterPlan
+    report: WriteReport
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.plan.warnings
+
+    @property
+    def review(self) -> list[str]:
+        return self.plan.review
 
 
 def _looks_like_mp3(path: str | os.PathLike[str]) -> bool:
@@ -512,8 +595,7 @@ class _Staging:
 def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[str],
                 outdir: str | os.PathLike[str] | None = None, *,
                 chapters_file: str | os.PathLike[str] | None = None, in_place: bool = False,
-                jobs: int | None = None, offset: float = 0.0, repair: bool = True,
-                input_format: str | None = None,
+                options: AlignOptions | None = None, input_format: str | None = None,
                 progress: Callable[[str, float], None] | None = None,
                 force: bool = False) -> RunResult:
     """Everything a producer publishes for one episode, written into ``outdir``:
@@ -541,18 +623,17 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
                   {"transcript": transcript, "episode": episode, "chapter list": chapters_file},
                   "give another folder with -o, or --in-place to tag the episode itself")
     data = _transcript(transcript, input_format)
-    facts = inspect_mp3(episode)  # a damaged MP3 fails here, before the long work
+    inspect_mp3(episode)  # a damaged MP3 fails here, before the long work
     if in_place and not force:
         refuse_read_only(episode)  # now, not after the long work
     staging = _Staging(folder)
     try:
-        aligned = align_episode(data, episode, jobs=jobs, offset=offset, repair=repair,
-                                progress=progress)
+        aligned = align_episode(data, episode, options=options, progress=progress)
         alignment = aligned.alignment
         warnings = aligned.warnings
         words = _spoken_words(aligned, episode)
         cues = segment(words, CAPTIONS, end_of_audio=alignment.duration)
-        plan = _run_plan(data, chapters_file, facts.duration, warnings)
+        plan = _run_plan(data, chapters_file, _planning_length(data, alignment), warnings)
         source = os.fspath(chapters_file or data.source)
         chapters = (follow_audio(plan.chapters, data, alignment, source, warnings)
                     if plan else [])

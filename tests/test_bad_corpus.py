@@ -79,7 +79,10 @@ TEXT_COMMANDS = {
     "inspect": lambda f, ep, ch: ["inspect", f],
     "subtitles": lambda f, ep, ch: ["subtitles", f, "-o", "out.vtt", "-o", "out.srt"],
     "preview": lambda f, ep, ch: ["chapters", "preview", f],
-    "place-titles": lambda f, ep, ch: ["chapters", "write", ep, "--transcript", f],
+    # Trusting the times: `run` below aligns each of these already, and aligning
+    # twice would double the longest test.
+    "place-titles": lambda f, ep, ch: ["chapters", "write", ep, "--transcript", f,
+                                       "--trust-timestamps"],
     "chapter-list": lambda f, ep, ch: ["chapters", "write", ep, "--chapters", f],
     "export": lambda f, ep, ch: ["chapters", "export", f, "--format", "podcast-json"],
     "run": lambda f, ep, ch: ["run", f, ep, "-o", "out"],
@@ -106,7 +109,7 @@ def run_case(args: list[str | Path], episode: Path, transcript: Path, writes: bo
     result = run(args, folder, big)
     check(result)
     assert digest(transcript) == hashes[transcript]
-    if not writes or result.returncode != 0:
+    if not writes or result.returncode not in (0, 3):
         assert digest(episode) == hashes[episode]
     # No temporary file is left next to the inputs or in the output folder.
     leftovers = [p for p in folder.rglob(".*") if not p.name.startswith(".coverage")]

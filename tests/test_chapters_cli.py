@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import EPISODE, EPISODE_TRANSCRIPT, SAMPLE, invoke, temp_copy
+from tests.conftest import (
+    EPISODE,
+    EPISODE_TRANSCRIPT,
+    SAMPLE,
+    ffmpeg_exe,
+    invoke,
+    temp_copy,
+)
 from tests.test_chapters import HUMAN_MAPPING
 
 
@@ -43,7 +51,9 @@ def test_write_show_export_remove(tmp_path: Path) -> None:
         ("Introduction to AI Engineering Podcast", 0.0),
         ("Interview with Anush Ilangavan from AMD", 30.0),
         ("AMD's Software Strategy in AI", 95.0)]
-    assert shown[-1]["end"] == pytest.approx(116.767, abs=0.001)
+    # The decoded length (encoder padding left out), as `run` ends it; the header
+    # says 116.767.
+    assert shown[-1]["end"] == pytest.approx(116.694, abs=0.001)
     again = invoke("chapters", "write", episode, "--transcript", EPISODE_TRANSCRIPT)
     assert again.stderr == f"{episode}: unchanged, already had 3 chapters\n"
     exported = invoke("chapters", "export", episode, "--format", "youtube")
@@ -134,3 +144,48 @@ def test_untimed_titles_need_a_transcript(write_text: Callable[..., Path],
     assert result.exit_code == 1
     assert result.stderr == (f"Error: {titles}: these chapter titles have no times; give "
                              "the transcript (--transcript) to place them\n")
+
+
+@pytest.fixture(scope="module")
+def shifted_episode(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample with 20 s of tone before it: an intro added after transcription."""
+    shifted = tmp_path_factory.mktemp("shifted") / "shifted.mp3"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",
+                    "sine=frequency=330:duration=20:sample_rate=22050", "-i", str(EPISODE),
+                    "-filter_complex", "[0:a]volume=0.3[a];[1:a]aformat=sample_rates=22050:"
+                    "channel_layouts=mono[b];[a][b]concat=n=2:v=0:a=1", "-b:a", "32k",
+                    str(shifted)], check=True)
+    return shifted
+
+
+def test_write_preview_and_run_put_chapters_in_the_same_places(
+        shifted_episode: Path, tmp_path: Path) -> None:
+    """One alignment path: the intro moves the chapters for every command."""
+    ran = invoke("run", EPISODE_TRANSCRIPT, shifted_episode, "-o", tmp_path / "out", "--json")
+    assert ran.exit_code == 0, ran.stderr
+    by_run = json.loads(ran.stdout)["chapters"]
+    episode = temp_copy(shifted_episode, tmp_path)
+    written = invoke("chapters", "write", episode, "--transcript", EPISODE_TRANSCRIPT)
+    assert written.exit_code == 0, written.stderr
+    assert "+20." in written.stderr  # the offset found is reported
+    shown = json.loads(invoke("chapters", "show", episode, "--json").stdout)["chapters"]
+    assert shown == by_run
+    assert 49.5 < shown[1]["start"] < 51.0  # 30 s in the transcript, plus the intro
+    previewed = invoke("chapters", "preview", EPISODE_TRANSCRIPT, "--audio", shifted_episode,
+                       "--json")
+    assert json.loads(previewed.stdout)["chapters"] == by_run
+    # Trusting the timestamps keeps the transcript's times, moved by a given offset.
+    trusted = invoke("chapters", "preview", EPISODE_TRANSCRIPT, "--audio", shifted_episode,
+                     "--trust-timestamps", "--offset", "20", "--json")
+    assert [c["start"] for c in json.loads(trusted.stdout)["chapters"]] == [0.0, 50.0, 115.0]
+
+
+def test_offset_0_is_an_answer_not_a_request_to_search(shifted_episode: Path,
+                                                       tmp_path: Path) -> None:
+    found = invoke("align", EPISODE_TRANSCRIPT, shifted_episode, "-o", tmp_path / "a.json")
+    assert json.loads((tmp_path / "a.json").read_text())["offset"] == pytest.approx(20, abs=0.6)
+    # Before, 0 was also "not given", and the search ran anyway.
+    given = invoke("align", EPISODE_TRANSCRIPT, shifted_episode, "--offset", "0",
+                   "-o", tmp_path / "b.json")
+    assert json.loads((tmp_path / "b.json").read_text())["offset"] == 0.0
+    assert found.exit_code == 0 and given.exit_code in (0, 3)

@@ -78,3 +78,20 @@ def test_a_good_pair_exits_0_with_nothing_to_review(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Review needed" not in result.stderr
     assert json.loads((tmp_path / "words.json").read_text())["review"] == []
+
+
+def test_audio_shorter_than_the_transcript_still_gives_every_file(tmp_path: Path) -> None:
+    """The outro trimmed after transcription: before, run aligned everything, then
+    stopped on the last chapter with an error and wrote nothing."""
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(EPISODE), "-t", "80", "-c", "copy",
+                    str(tmp_path / "short.mp3")], check=True)
+    result = _exporter(tmp_path, "run", str(EPISODE_TRANSCRIPT), "short.mp3", "-o", "out",
+                       "--json")
+    assert result.returncode == 3, result.stderr
+    assert len(list((tmp_path / "out").iterdir())) == 7
+    assert ("chapter \"AMD's Software Strategy in AI\" would start after the audio ends; "
+            "it was left out") in result.stderr
+    chapters = json.loads(result.stdout)["chapters"]
+    assert [c["title"] for c in chapters] == ["Introduction to AI Engineering Podcast",
+                                              "Interview with Anush Ilangavan from AMD"]
+    assert chapters[-1]["end"] == pytest.approx(80.0, abs=0.1)

@@ -64,16 +64,17 @@ class Alignment:
 
 
 def align(transcript: Transcript, audio: str | os.PathLike[str], *, jobs: int | None = None,
-          offset: float = 0.0, repair: bool = True,
+          offset: float | None = None, repair: bool = True,
           progress: Callable[[str, float], None] | None = None) -> Alignment:
     """Align every word of ``transcript`` to ``audio``.
 
     :param jobs: worker processes (default: one per core); the result is the same
         whatever the number.
     :param offset: seconds to add to the transcript's times (audio before the
-        transcript's zero, such as an intro added later).
-    :param repair: find the offset when none is given; off, the transcript's times
-        are trusted.
+        transcript's zero, such as an intro added later); None: found from the
+        audio when ``repair`` is on, else 0.
+    :param repair: find the offset when none is given, and breaks inserted or cut;
+        off, the transcript's times are trusted.
     :param progress: called with a stage name and a fraction done.
     :raises AudioError: when the audio cannot be decoded.
     """
@@ -100,7 +101,7 @@ def _warm_up() -> None:
 
 
 def _align_with(transcript: Transcript, decoded: DecodedAudio,
-                pool: ProcessPoolExecutor | None, offset: float, repair_times: bool,
+                pool: ProcessPoolExecutor | None, given: float | None, repair_times: bool,
                 progress: Callable[[str, float], None] | None) -> Alignment:
     turns = transcript.turns
     duration = decoded.duration
@@ -111,7 +112,8 @@ def _align_with(transcript: Transcript, decoded: DecodedAudio,
             return repair.serial(probes)
         return list(pool.map(repair.run_probe, probes, chunksize=4))
 
-    if repair_times and offset == 0.0:
+    offset = given or 0.0
+    if repair_times and given is None:
         offset = repair.find_offset(turns, decoded, run)
         if offset:
             warnings.append(f"the transcript's times are {offset:+.1f} s off the audio "

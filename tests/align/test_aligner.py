@@ -13,7 +13,7 @@ import pytest
 from exporter.align.aligner import align
 from exporter.align.measure import sentence_starts, summary
 from exporter.errors import AudioError
-from exporter.model import Word
+from exporter.model import AlignOptions, Word
 from exporter.pipeline import make_subtitles
 from exporter.readers import read_transcript
 from tests.conftest import EPISODE, EPISODE_TRANSCRIPT, SAMPLES, ffmpeg_exe, invoke
@@ -59,7 +59,7 @@ def test_the_result_does_not_depend_on_the_number_of_workers(aligned: list[Word]
 
 def test_subtitle_cues_that_start_a_sentence_start_when_it_is_spoken(tmp_path: Path) -> None:
     out = tmp_path / "x.vtt"
-    make_subtitles(EPISODE_TRANSCRIPT, [out], audio=EPISODE, jobs=2)
+    make_subtitles(EPISODE_TRANSCRIPT, [out], audio=EPISODE, options=AlignOptions(jobs=2))
     cues = read_vtt(out)
     # Cues that begin a sentence: the first of a turn, or after a sentence end.
     starts, previous_ended = [], True
@@ -84,8 +84,8 @@ def test_align_command_writes_the_word_document(tmp_path: Path) -> None:
     result = invoke("-q", "align", EPISODE_TRANSCRIPT, EPISODE, "-o", out, "--jobs", "2")
     assert result.exit_code == 0
     data = json.loads(out.read_text())
-    assert set(data) == {"offset", "insertions", "words", "turns"}
-    assert data["insertions"] == []
+    assert set(data) == {"review", "offset", "insertions", "words", "turns"}
+    assert data["insertions"] == [] and data["review"] == []
     assert set(data["words"][0]) == {"word", "start", "end", "speaker", "turn", "method"}
     assert len(data["turns"]) == 5
     assert all(t["method"] == "aligned" and t["confidence"] == 1.0 for t in data["turns"])
@@ -164,7 +164,9 @@ def test_silent_audio_is_low_confidence_everywhere(tmp_path: Path) -> None:
                     "anullsrc=r=22050:cl=mono", "-t", "120", "-b:a", "32k", str(silent)],
                    check=True)
     result = invoke("align", EPISODE_TRANSCRIPT, silent, "-o", tmp_path / "w.json")
-    assert result.exit_code == 0
+    assert result.exit_code == 3
+    assert result.stderr.endswith("Review needed: low alignment confidence in 5 of 5 turns "
+                                  "(1, 2, 3, 4, 5)\n")
     assert re.search(r"^Warning: .*low alignment confidence in 5 of 5 turns: 1 \(0%\), "
                      r"2 \(0%\), 3 \(0%\), 4 \(0%\), 5 \(0%\); is this the episode",
                      result.stderr, re.M)
@@ -199,7 +201,7 @@ def test_words_that_are_not_in_the_audio_are_reported(tmp_path: Path) -> None:
     edited.write_text(text.replace("Right? So we were trying", f"Right? {added} So we were "
                                    "trying", 1), encoding="utf-8")
     result = invoke("align", edited, EPISODE, "-o", tmp_path / "w.json")
-    assert result.exit_code == 0
+    assert result.exit_code == 3
     assert re.search(r"^Warning: .*: turn 4: \d+ words not found in the audio "
                      r"\(\"(\S+ ){0,5}\S+ \.\.\.\"\); they were spread over", result.stderr,
                      re.M), result.stderr
