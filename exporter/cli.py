@@ -585,6 +585,8 @@ def export(app: App, source: str, fmt: str, output: str | None, transcript: str 
 @click.option("--in-place", is_flag=True,
               help="Tag EPISODE itself (atomically, other tags kept) instead of writing a "
                    "tagged copy into the output folder.")
+@click.option("--backup", is_flag=True,
+              help="With --in-place: keep the original as EPISODE.bak.")
 @click.option("--sample", is_flag=True, help="Run on the bundled sample episode.")
 @click.option("--batch", "manifest", type=click.Path(),
               help="Run every episode of a CSV manifest (transcript,audio[,chapters]"
@@ -597,7 +599,8 @@ def export(app: App, source: str, fmt: str, output: str | None, transcript: str 
 @json_option
 @pass_app
 def run(app: App, transcript: str | None, episode: str | None, outdir: str | None,
-        chapters_file: str | None, in_place: bool, sample: bool, manifest: str | None,
+        chapters_file: str | None, in_place: bool, backup: bool, sample: bool,
+        manifest: str | None,
         force: bool, options: AlignOptions, input_format: str | None, as_json: bool) -> None:
     """Make everything to publish for an episode: subtitles, a chapter-tagged MP3,
     Podcasting 2.0 chapters and transcript, word timings and a review page.
@@ -611,20 +614,24 @@ def run(app: App, transcript: str | None, episode: str | None, outdir: str | Non
     if given != 1 or (transcript is not None) != (episode is not None):
         raise UsageError("give TRANSCRIPT and EPISODE, or --sample, or --batch MANIFEST")
     if manifest is not None:
-        if chapters_file or in_place or input_format:
-            raise UsageError("--chapters, --in-place and --input-format are per episode: "
-                             "give chapters in the manifest; batch runs write tagged copies")
+        if chapters_file or in_place or backup or input_format:
+            raise UsageError("--chapters, --in-place, --backup and --input-format are per "
+                             "episode: give chapters in the manifest; batch runs write "
+                             "tagged copies")
         _run_batch(app, manifest, outdir, force, options, as_json)
         return
     if force and not in_place:
         raise UsageError("--force goes with --batch or --in-place")
+    if backup and not in_place:
+        raise UsageError("--backup goes with --in-place (without it, EPISODE is not changed)")
     if sample:
         transcript_path, episode_path = bundled_sample()
         transcript, episode = str(transcript_path), str(episode_path)
     assert transcript is not None and episode is not None
     result = app.with_progress(episode, lambda progress: run_episode(
         transcript, episode, outdir, chapters_file=chapters_file, in_place=in_place,
-        options=options, input_format=input_format, progress=progress, force=force))
+        options=options, input_format=input_format, progress=progress, force=force,
+        backup=backup))
     alignment = result.aligned.alignment
     low = result.aligned.low_confidence()
     if as_json:

@@ -597,7 +597,7 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
                 chapters_file: str | os.PathLike[str] | None = None, in_place: bool = False,
                 options: AlignOptions | None = None, input_format: str | None = None,
                 progress: Callable[[str, float], None] | None = None,
-                force: bool = False) -> RunResult:
+                force: bool = False, backup: bool = False) -> RunResult:
     """Everything a producer publishes for one episode, written into ``outdir``:
     aligned subtitles (VTT, SRT, Podcasting 2.0 JSON transcript), the episode with
     ID3 chapters, the chapters as Podcasting 2.0 JSON, the word timings and the
@@ -611,6 +611,7 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
         default the transcript's own titles, else its questions.
     :param in_place: tag ``episode`` itself (atomically) instead of writing a copy.
     :param force: with ``in_place``, tag ``episode`` even when it is read-only.
+    :param backup: with ``in_place``, keep the original as ``NAME.mp3.bak``.
     :raises InputError: for an unusable transcript or chapter list.
     :raises AudioError: when ``episode`` is not a whole MP3.
     :raises OutputError: when an output would be written over an input (before any
@@ -665,7 +666,8 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
         staging.write(f"{stem}.html", render_review(stem, data_for_page, vtt))
         if in_place and chapters:
             # Last: the master changes only once everything else is ready.
-            write_chapters(episode, chapters, force=force)
+            report = write_chapters(episode, chapters, force=force, backup=backup)
+            warnings.extend(f"{episode}: {note}" for note in report.notes)
         written = staging.publish()
     except BaseException:
         staging.discard()

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import subprocess
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -225,3 +226,20 @@ def test_usage_errors(args: list[str | Path]) -> None:
     result = invoke("run", *args)
     assert result.exit_code == 2
     assert "Error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_in_place_names_the_chapters_it_replaces_and_keeps_a_backup(
+        tmp_path: Path, write_text: Callable[..., Path]) -> None:
+    master = temp_copy(EPISODE, tmp_path)
+    own = write_text("0:00 Opening <https://example.com/a>\n0:40 Middle\n1:20 End\n",
+                     "own.txt")
+    assert invoke("chapters", "write", master, "--chapters", own).exit_code == 0
+    tagged = master.read_bytes()
+    result = invoke("run", EPISODE_TRANSCRIPT, master, "--in-place", "--backup", "-o",
+                    tmp_path / "out")
+    assert result.exit_code == 0, result.stderr
+    assert (f"Warning: {master}: replaced the 3 chapters it had (1 with urls): 'Opening', "
+            "'Middle', 'End'; the backup keeps them") in result.stderr
+    backup = master.with_name(master.name + ".bak")
+    assert backup.read_bytes() == tagged
+    assert invoke("run", EPISODE_TRANSCRIPT, master, "--backup").exit_code == 2

@@ -530,6 +530,18 @@ def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
 
     report = _rewrite(path, change, version, output=output, backup=backup, dry_run=dry_run,
                       force=force)
+    old = [t.chapter for t in report.before]
+    if old and old != [t.chapter for t in report.after]:
+        # The producer's own chapters (perhaps with links and art made by hand) go:
+        # say which, so that it is never a surprise.
+        extras = [f"{n} with {what}" for n, what in (
+            (sum(1 for c in old if c.url), "urls"),
+            (sum(1 for t in report.before if t.has_image), "images")) if n]
+        titles = ", ".join(repr(c.title) for c in old[:6]) + (", ..." if len(old) > 6 else "")
+        report.notes.append(f"{'would replace' if dry_run else 'replaced'} the {len(old)} "
+                            f"chapters it had" + (f" ({', '.join(extras)})" if extras else "")
+                            + f": {titles}" + ("; the backup keeps them" if report.backup
+                                               else ""))
     if version == 4 and (picture is not None or any(
             len(c.title.encode("utf-8")) > 120 or len(c.url or "") > 120 for c in chapters)):
         # v2.4 sizes are "syncsafe"; past 127 bytes they differ from v2.3's, and
