@@ -1,0 +1,322 @@
+"""Chapters for an episode: planned from titles, questions or a chapter list in the
+transcript's clock, then moved into the audio's by its alignment.
+
+Every command that makes chapters comes here, so that ``run``, ``chapters write``
+and ``chapters preview`` put them in the same places.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from exporter.align.aligner import Alignment
+from exporter.alignment import (
+    AlignResult,
+    align_episode,
+    source_path,
+    transcript_of,
+)
+from exporter.audio import audio_duration
+from exporter.chapterfiles import export_format, read_chapter_file
+from exporter.chapters import Placement, episode_end, finish, place_titles
+from exporter.chapters import from_questions as from_questions_of
+from exporter.errors import InputError, UsageError
+from exporter.fsutil import atomic_write, refuse_inputs, refuse_read_only
+from exporter.model import AlignOptions, Chapter, Transcript
+from exporter.readers.base import read_text
+from exporter.writers.id3 import (
+    WriteReport,
+    inspect_mp3,
+    read_chapters,
+    write_chapters,
+)
+
+
+@dataclass
+class ChapterPlan:
+    """Finished chapters and how each was found.
+
+    :param placements: for chapters placed from the transcript, why they are where
+        they are (anchor text); ``None`` for chapters whose times were given.
+    """
+
+    chapters: list[Chapter]
+    placements: list[Placement | None]
+    warnings: list[str] = field(default_factory=list)
+    #: The alignment that moved the chapters into the audio's clock, if one did.
+    aligned: AlignResult | None = None
+
+    @property
+    def review(self) -> list[str]:
+        return self.aligned.review if self.aligned is not None else []
+
+
+
+def chapters_for_episode(transcript: str | os.PathLike[str] | Transcript | None,
+                         audio: str | os.PathLike[str] | None, *,
+                         chapters_file: str | os.PathLike[str] | None = None,
+                         from_questions: bool = False, options: AlignOptions | None = None,
+                         input_format: str | None = None,
+                         progress: Callable[[str, float], None] | None = None) -> ChapterPlan:
+    """The chapters a transcript (or chapter list) gives, in the clock of the audio.
+
+    With a transcript and audio, the transcript is aligned to the audio first (as
+    :func:`run_episode` does), so that chapters move with an offset, inserted break
+    or cut found there, and the audio's decoded length ends the last one. With
+    ``options.trust_timestamps``, or without one of the two, the times are taken as
+    they are (moved by ``options.offset`` when that is given).
+    """
+    options = options or AlignOptions()
+    if transcript is None or audio is None or options.trust_timestamps:
+        duration = audio_duration(audio) if audio is not None else None
+        plan = plan_chapters(transcript, chapters_file=chapters_file,
+                             from_questions=from_questions, duration=duration,
+                             input_format=input_format)
+        if options.offset and duration is not None:
+            source = os.fspath(chapters_file or (source_path(transcript) if transcript else "")
+                               or "")
+            moved = [plan.chapters[0], *(replace(c, start=(c.start or 0.0) + options.offset,
+                                                 end=None) for c in plan.chapters[1:])]
+            plan.chapters = finish([c for c in moved if (c.start or 0.0) < duration - 1.0],
+                                   duration, source)
+        return plan
+    aligned = align_episode(transcript, audio, options=options, input_format=input_format,
+                            progress=progress)
+    data, alignment = aligned.transcript, aligned.alignment
+    plan = plan_chapters(data, chapters_file=chapters_file, from_questions=from_questions,
+                         duration=planning_length(data, alignment))
+    warnings = [*aligned.warnings, *(w for w in plan.warnings if w not in aligned.warnings)]
+    source = os.fspath(chapters_file or data.source)
+    chapters = follow_audio(plan.chapters, data, alignment, source, warnings)
+    return ChapterPlan(chapters, plan.placements, warnings, aligned)
+
+
+
+def planning_length(data: Transcript, alignment: Alignment) -> float:
+    """How long the episode is in the transcript's clock, where chapters are planned
+    before :func:`follow_audio` moves them into the audio's (and leaves out, with a
+    warning, those past its end: the outro may have been trimmed)."""
+    return max(alignment.duration, episode_end(data))
+
+
+
+def plan_chapters(transcript: str | os.PathLike[str] | Transcript | None = None, *,
+                  chapters_file: str | os.PathLike[str] | None = None,
+                  from_questions: bool = False, duration: float | None = None,
+                  input_format: str | None = None) -> ChapterPlan:
+    """Chapters from a chapter file, the transcript's own titles, or its questions.
+
+    Untimed titles are placed from the transcript; the last chapter ends at
+    ``duration`` (the audio's length) or at the transcript's estimated end.
+
+    :raises InputError: when there are no titles, untimed titles but no transcript,
+        or chapters that break a rule (see :func:`exporter.chapters.finish`).
+    """
+    data = transcript_of(transcript, input_format) if transcript is not None else None
+    warnings = list(data.warnings) if data else []
+    placements: list[Placement | None]
+    source = os.fspath(chapters_file or (data.source if data else ""))
+    if chapters_file is not None:
+        given = read_chapter_file(chapters_file)
+        if given[0].start is not None:
+            chapters, placements = given, [None] * len(given)
+        elif data is None:
+            raise InputError("these chapter titles have no times; give the transcript "
+                             "(--transcript) to place them", chapters_file)
+        else:
+            found = place_titles(data, [c.title for c in given])
+            chapters, placements = [p.chapter for p in found], list(found)
+    elif data is None:
+        raise UsageError("give a transcript or a chapter file")
+    elif from_questions:
+        found = from_questions_of(data)
+        chapters, placements = [p.chapter for p in found], list(found)
+    elif data.chapters:
+        found = place_titles(data, [c.title for c in data.chapters])
+        chapters, placements = [p.chapter for p in found], list(found)
+    else:
+        raise InputError("no chapter titles found after the transcript; give --chapters "
+                         "FILE or --from-questions", source)
+    if duration is None:
+        duration = (episode_end(data) if data is not None
+                    else max((c.end or c.start or 0.0) for c in chapters) or None)
+    if duration is None:
+        raise InputError("cannot tell where the last chapter ends; give the audio", source)
+    finished = finish(chapters, duration, source)
+    order = sorted(range(len(chapters)), key=lambda i: chapters[i].start or 0.0)
+    return ChapterPlan(finished, [placements[i] for i in order], warnings)
+
+
+
+def write_episode_chapters(episode: str | os.PathLike[str], *,
+                           transcript: str | os.PathLike[str] | None = None,
+                           chapters_file: str | os.PathLike[str] | None = None,
+                           from_questions: bool = False, version: int = 3,
+                           image: str | os.PathLike[str] | None = None,
+                           output: str | os.PathLike[str] | None = None,
+                           backup: bool = False, dry_run: bool = False,
+                           input_format: str | None = None,
+                           force: bool = False, options: AlignOptions | None = None,
+                           progress: Callable[[str, float], None] | None = None
+                           ) -> ChapterWrite:
+    """Plan chapters for an episode and write them into its ID3 tag.
+
+    With a transcript, it is aligned to the episode first, so the chapters are
+    where :func:`run_episode` puts them (see :func:`chapters_for_episode`).
+
+    :raises AudioError: when the episode is not a whole MP3 (checked first).
+    :raises InputError: as :func:`plan_chapters`.
+    :raises OutputError: when the result cannot be written, an output is one of the
+        inputs, or the episode is read-only (without ``force``); the episode is
+        unchanged.
+    """
+    if output is not None:
+        refuse_inputs([output], {"transcript": transcript, "chapter list": chapters_file,
+                                 "chapter image": image})
+    elif not dry_run and not force:
+        refuse_read_only(episode)  # now, not after the alignment
+    facts = inspect_mp3(episode)
+    if transcript is None:
+        # Nothing to align: the chapter list's times are the episode's.
+        plan = plan_chapters(None, chapters_file=chapters_file, duration=facts.duration)
+    else:
+        plan = chapters_for_episode(transcript, episode, chapters_file=chapters_file,
+                                    from_questions=from_questions, options=options,
+                                    input_format=input_format, progress=progress)
+    report = write_chapters(episode, plan.chapters, version=version, image=image,
+                            output=output, backup=backup, dry_run=dry_run, force=force)
+    return ChapterWrite(plan, report)
+
+
+
+@dataclass
+class ChapterWrite:
+    """What :func:`write_episode_chapters` planned and wrote."""
+
+    plan: ChapterPlan
+    report: WriteReport
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.plan.warnings
+
+    @property
+    def review(self) -> list[str]:
+        return self.plan.review
+
+
+
+def _looks_like_mp3(path: str | os.PathLike[str]) -> bool:
+    if Path(path).suffix.lower() == ".mp3":
+        return True
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(3)
+    except OSError:
+        return False
+    return head == b"ID3" or (len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0)
+
+
+
+def export_chapters(source: str | os.PathLike[str], fmt: str, *,
+                    transcript: str | os.PathLike[str] | None = None,
+                    audio: str | os.PathLike[str] | None = None,
+                    input_format: str | None = None,
+                    output: str | os.PathLike[str] | None = None) -> tuple[str, ChapterPlan]:
+    """Chapters from a tagged MP3, a chapter file or a transcript, in ``fmt``, written
+    to ``output`` when one is given (``"-"`` or None: only returned).
+
+    :raises UsageError: for an unknown format.
+    :raises InputError: when SOURCE holds no usable chapters.
+    :raises OutputError: for an output that is one of the inputs (before any work),
+        or that cannot be written.
+    """
+    writer = export_format(fmt)
+    if output is not None:
+        refuse_inputs([output], {"source": source, "transcript": transcript, "audio": audio})
+    duration = audio_duration(audio) if audio is not None else None
+    if _looks_like_mp3(source):
+        tagged = read_chapters(source)
+        if not tagged:
+            raise InputError("the MP3 has no chapters", source)
+        plan = ChapterPlan([t.chapter for t in tagged], [None] * len(tagged))
+    else:
+        text, _ = read_text(source)
+        if chapter_detect_soft(text) is not None:
+            plan = plan_chapters(transcript, chapters_file=source, duration=duration,
+                                 input_format=input_format)
+        else:
+            plan = plan_chapters(source, duration=duration, input_format=input_format)
+    text = writer.render(plan.chapters)
+    if output is not None and os.fspath(output) != "-":
+        atomic_write(output, text)
+    return text, plan
+
+
+
+def chapter_detect_soft(text: str) -> str | None:
+    """The chapter format of ``text`` when it is clearly a chapter list, not a
+    transcript: a structured format, or timestamp lines that no transcript reader
+    takes (or takes as one 'speaker' per line, which is a list of titles)."""
+    from exporter.chapterfiles import FORMATS
+    from exporter.readers import parse_transcript
+
+    for fmt in FORMATS:
+        if not fmt.readable or not fmt.sniff(text):
+            continue
+        if fmt.name not in ("timestamps", "titles"):
+            return fmt.name
+        try:
+            data = parse_transcript(text)
+        except InputError:
+            return fmt.name if fmt.name == "timestamps" else None
+        speakers = len(data.speakers)
+        return fmt.name if speakers > 3 and speakers > len(data.turns) / 2 else None
+    return None
+
+
+
+def follow_audio(chapters: Sequence[Chapter], transcript: Transcript, alignment: Alignment,
+                 source: str, warnings: list[str] | None = None) -> list[Chapter]:
+    """Chapters timed in the transcript's clock, moved into the audio's: each by the
+    shift of the turn it falls in (the offset, plus any insertion before it).
+
+    The first chapter stays at 0:00. A chapter that would start after the audio
+    ends is left out, with a warning in ``warnings``.
+    """
+    starts = [t.start for t in transcript.turns]
+    moved: list[Chapter] = []
+    for chapter in chapters:
+        start = chapter.start or 0.0
+        if start > 0:
+            turn = max(0, bisect.bisect_right(starts, start + 1e-6) - 1)
+            start = max(0.0, start + alignment.shift_for(turn))
+        if moved and start >= alignment.duration - 1.0:
+            if warnings is not None:
+                warnings.append(f"{source}: chapter {chapter.title!r} would start after the "
+                                "audio ends; it was left out")
+            continue
+        moved.append(replace(chapter, start=start, end=None))
+    return finish(moved, alignment.duration, source)
+
+
+
+def plan_for_run(data: Transcript, chapters_file: str | os.PathLike[str] | None,
+              duration: float, warnings: list[str]) -> ChapterPlan | None:
+    """The chapters for ``run``: from the file, the transcript's titles, or else its
+    questions; None (with a warning) when there are none of those."""
+    if chapters_file is not None or data.chapters:
+        return plan_chapters(data, chapters_file=chapters_file, duration=duration)
+    try:
+        plan = plan_chapters(data, from_questions=True, duration=duration)
+    except InputError as exc:
+        warnings.append(f"{data.source}: no chapters written: the transcript has no chapter "
+                        f"titles and no questions to make them from ({exc.message})")
+        return None
+    warnings.append(f"{data.source}: no chapter titles after the transcript; chapters were "
+                    "made from the host's questions (give --chapters FILE to choose them)")
+    return plan
