@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,8 +22,11 @@ REVIEW = "Review needed: low alignment confidence in 2 of 2 turns (1, 2)\n"
 
 
 def _exporter(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    # Coverage, tracing the pool workers under CI, warns on stderr; stderr is what
+    # these tests read, so Python warnings are off (as in test_bad_corpus.py).
     return subprocess.run([sys.executable, "-m", "exporter", *args], cwd=folder,
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONWARNINGS": "ignore"})
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ process and compares the inputs' bytes before and after (issue 14)."""
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +19,10 @@ def _digest(path: Path) -> str:
 
 
 def _exporter(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    # No Python warnings (coverage's, under CI): these tests read stderr exactly.
     return subprocess.run([sys.executable, "-m", "exporter", *args], cwd=folder,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONWARNINGS": "ignore"})
 
 
 @pytest.fixture
