@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -55,7 +55,6 @@ class ChapterPlan:
         return self.aligned.review if self.aligned is not None else []
 
 
-
 def chapters_for_episode(transcript: str | os.PathLike[str] | Transcript | None,
                          audio: str | os.PathLike[str] | None, *,
                          chapters_file: str | os.PathLike[str] | None = None,
@@ -77,12 +76,10 @@ def chapters_for_episode(transcript: str | os.PathLike[str] | Transcript | None,
                              from_questions=from_questions, duration=duration,
                              input_format=input_format)
         if options.offset and duration is not None:
+            offset = options.offset
             source = os.fspath(chapters_file or (source_path(transcript) if transcript else "")
                                or "")
-            moved = [plan.chapters[0], *(replace(c, start=(c.start or 0.0) + options.offset,
-                                                 end=None) for c in plan.chapters[1:])]
-            plan.chapters = finish([c for c in moved if (c.start or 0.0) < duration - 1.0],
-                                   duration, source)
+            plan = follow_audio(plan, lambda _: offset, duration, source, plan.warnings)
         return plan
     aligned = align_episode(transcript, audio, options=options, input_format=input_format,
                             progress=progress)
@@ -91,9 +88,9 @@ def chapters_for_episode(transcript: str | os.PathLike[str] | Transcript | None,
                          duration=planning_length(data, alignment))
     warnings = [*aligned.warnings, *(w for w in plan.warnings if w not in aligned.warnings)]
     source = os.fspath(chapters_file or data.source)
-    chapters = follow_audio(plan.chapters, data, alignment, source, warnings)
-    return ChapterPlan(chapters, plan.placements, warnings, aligned)
-
+    plan = follow_audio(plan, turn_shift(data, alignment), alignment.duration, source,
+                        warnings)
+    return ChapterPlan(plan.chapters, plan.placements, warnings, aligned)
 
 
 def planning_length(data: Transcript, alignment: Alignment) -> float:
@@ -101,7 +98,6 @@ def planning_length(data: Transcript, alignment: Alignment) -> float:
     before :func:`follow_audio` moves them into the audio's (and leaves out, with a
     warning, those past its end: the outro may have been trimmed)."""
     return max(alignment.duration, episode_end(data))
-
 
 
 def plan_chapters(transcript: str | os.PathLike[str] | Transcript | None = None, *,
@@ -151,7 +147,6 @@ def plan_chapters(transcript: str | os.PathLike[str] | Transcript | None = None,
     return ChapterPlan(finished, [placements[i] for i in order], warnings)
 
 
-
 def write_episode_chapters(episode: str | os.PathLike[str], *,
                            transcript: str | os.PathLike[str] | None = None,
                            chapters_file: str | os.PathLike[str] | None = None,
@@ -192,7 +187,6 @@ def write_episode_chapters(episode: str | os.PathLike[str], *,
     return ChapterWrite(plan, report)
 
 
-
 @dataclass
 class ChapterWrite:
     """What :func:`write_episode_chapters` planned and wrote."""
@@ -209,7 +203,6 @@ class ChapterWrite:
         return self.plan.review
 
 
-
 def _looks_like_mp3(path: str | os.PathLike[str]) -> bool:
     if Path(path).suffix.lower() == ".mp3":
         return True
@@ -219,7 +212,6 @@ def _looks_like_mp3(path: str | os.PathLike[str]) -> bool:
     except OSError:
         return False
     return head == b"ID3" or (len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0)
-
 
 
 def export_chapters(source: str | os.PathLike[str], fmt: str, *,
@@ -257,7 +249,6 @@ def export_chapters(source: str | os.PathLike[str], fmt: str, *,
     return text, plan
 
 
-
 def chapter_detect_soft(text: str) -> str | None:
     """The chapter format of ``text`` when it is clearly a chapter list, not a
     transcript: a structured format, or timestamp lines that no transcript reader
@@ -279,30 +270,38 @@ def chapter_detect_soft(text: str) -> str | None:
     return None
 
 
-
-def follow_audio(chapters: Sequence[Chapter], transcript: Transcript, alignment: Alignment,
-                 source: str, warnings: list[str] | None = None) -> list[Chapter]:
-    """Chapters timed in the transcript's clock, moved into the audio's: each by the
-    shift of the turn it falls in (the offset, plus any insertion before it).
+def follow_audio(plan: ChapterPlan, shift: Callable[[float], float], duration: float,
+                 source: str, warnings: list[str]) -> ChapterPlan:
+    """The plan's chapters, timed in the transcript's clock, moved into the audio's:
+    each later than 0:00 by ``shift(start)`` (see :func:`turn_shift`).
 
     The first chapter stays at 0:00. A chapter that would start after the audio
-    ends is left out, with a warning in ``warnings``.
+    ends is left out, with a warning in ``warnings``, and so is its placement.
     """
-    starts = [t.start for t in transcript.turns]
     moved: list[Chapter] = []
-    for chapter in chapters:
+    placements: list[Placement | None] = []
+    for chapter, placement in zip(plan.chapters, plan.placements, strict=True):
         start = chapter.start or 0.0
         if start > 0:
-            turn = max(0, bisect.bisect_right(starts, start + 1e-6) - 1)
-            start = max(0.0, start + alignment.shift_for(turn))
-        if moved and start >= alignment.duration - 1.0:
-            if warnings is not None:
-                warnings.append(f"{source}: chapter {chapter.title!r} would start after the "
-                                "audio ends; it was left out")
+            start = max(0.0, start + shift(start))
+        if moved and start >= duration - 1.0:
+            warnings.append(f"{source}: chapter {chapter.title!r} would start after the "
+                            "audio ends; it was left out")
             continue
         moved.append(replace(chapter, start=start, end=None))
-    return finish(moved, alignment.duration, source)
+        placements.append(placement)
+    return ChapterPlan(finish(moved, duration, source), placements, plan.warnings,
+                       plan.aligned)
 
+
+def turn_shift(transcript: Transcript, alignment: Alignment) -> Callable[[float], float]:
+    """How far a moment of the transcript moved in the audio: the shift of the turn
+    it falls in (the offset, plus any insertion or cut before it)."""
+    starts = [t.start for t in transcript.turns]
+
+    def shift(start: float) -> float:
+        return alignment.shift_for(max(0, bisect.bisect_right(starts, start + 1e-6) - 1))
+    return shift
 
 
 def plan_for_run(data: Transcript, chapters_file: str | os.PathLike[str] | None,

@@ -37,6 +37,7 @@ from exporter.chapterplan import (
     plan_chapters,
     plan_for_run,
     planning_length,
+    turn_shift,
     write_episode_chapters,
 )
 from exporter.chapters import Placement
@@ -59,7 +60,7 @@ __all__ = [
     "RunResult", "SubtitleResult", "align_episode", "bundled_sample", "chapter_detect_soft",
     "chapters_for_episode", "confidence_warning", "default_outdir", "export_chapters",
     "follow_audio", "make_subtitles", "plan_chapters", "review_reasons", "run_episode",
-    "run_outputs", "write_episode_chapters",
+    "run_outputs", "turn_shift", "write_episode_chapters",
 ]
 
 
@@ -74,7 +75,6 @@ class SubtitleResult:
     warnings: list[str] = field(default_factory=list)
     #: Why the timing should be checked (see :attr:`AlignResult.review`).
     review: list[str] = field(default_factory=list)
-
 
 
 def make_subtitles(transcript: str | os.PathLike[str],
@@ -122,11 +122,9 @@ def make_subtitles(transcript: str | os.PathLike[str],
     return result
 
 
-
 #: What ``run`` writes, by suffix after the episode's stem.
 RUN_OUTPUTS = (".vtt", ".srt", ".mp3", ".chapters.json", ".transcript.json", ".words.json",
                ".html")
-
 
 
 @dataclass
@@ -155,7 +153,6 @@ class RunResult:
         return self.aligned.review
 
 
-
 def run_outputs(episode: str | os.PathLike[str], outdir: str | os.PathLike[str] | None = None,
                 in_place: bool = False) -> list[Path]:
     """The files :func:`run_episode` writes for an episode."""
@@ -165,11 +162,9 @@ def run_outputs(episode: str | os.PathLike[str], outdir: str | os.PathLike[str] 
             if not (in_place and suffix == ".mp3")]
 
 
-
 def default_outdir(episode: str | os.PathLike[str]) -> Path:
     """``./<episode stem>-export``."""
     return Path(f"{Path(episode).stem}-export")
-
 
 
 class _Staging:
@@ -210,7 +205,6 @@ class _Staging:
         if self.created:
             with contextlib.suppress(OSError):
                 self.outdir.rmdir()  # only when empty: nothing of the producer's goes
-
 
 
 def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[str],
@@ -257,8 +251,10 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
         cues = segment(words, CAPTIONS, end_of_audio=alignment.duration)
         plan = plan_for_run(data, chapters_file, planning_length(data, alignment), warnings)
         source = os.fspath(chapters_file or data.source)
-        chapters = (follow_audio(plan.chapters, data, alignment, source, warnings)
-                    if plan else [])
+        if plan:
+            plan = follow_audio(plan, turn_shift(data, alignment), alignment.duration, source,
+                                warnings)
+        chapters = plan.chapters if plan else []
         warnings.extend(w for w in (plan.warnings if plan else []) if w not in warnings)
 
         stem, name = episode.stem, Path(data.source).name
@@ -298,7 +294,6 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
     return RunResult(folder, written, tagged, aligned, cues, chapters,
                      plan.placements if plan else [], warnings,
                      time.perf_counter() - began)
-
 
 
 def bundled_sample() -> tuple[Path, Path]:

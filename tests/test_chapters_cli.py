@@ -189,3 +189,21 @@ def test_offset_0_is_an_answer_not_a_request_to_search(shifted_episode: Path,
                    "-o", tmp_path / "b.json")
     assert json.loads((tmp_path / "b.json").read_text())["offset"] == 0.0
     assert found.exit_code == 0 and given.exit_code in (0, 3)
+
+
+def test_an_offset_past_the_end_drops_chapters_aloud_and_with_their_anchors() -> None:
+    # A trusted offset that pushes chapters past the audio's end takes the same road
+    # as an aligned one: each chapter left out is named, and the placements shown
+    # beside the chapters still belong to them.
+    result = invoke("chapters", "preview", EPISODE_TRANSCRIPT, "--audio", EPISODE,
+                    "--trust-timestamps", "--offset", "50", "--json")
+    assert result.exit_code == 0, result.stderr
+    kept = json.loads(result.stdout)["chapters"]
+    dropped = [line for line in result.stderr.splitlines() if "left out" in line]
+    assert len(kept) == 2 and kept[1]["start"] == pytest.approx(80.0)
+    assert dropped == [f"Warning: {EPISODE_TRANSCRIPT}: chapter \"AMD's Software Strategy in "
+                       "AI\" would start after the audio ends; it was left out"]
+    table = invoke("-q", "chapters", "preview", EPISODE_TRANSCRIPT, "--audio", EPISODE,
+                   "--trust-timestamps", "--offset", "50")
+    rows = table.stdout.splitlines()[1:]
+    assert len(rows) == 2 and "(turn 2)" in rows[1]
