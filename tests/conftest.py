@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +29,21 @@ DATA = Path(__file__).resolve().parent / "data"
 SAMPLE = SAMPLES / "ai-engineering-podcast-amd-rocm.txt"
 EPISODE = SAMPLES / "sample-episode.mp3"
 EPISODE_TRANSCRIPT = SAMPLES / "sample-episode.txt"
+
+
+def run_exporter(folder: Path, *args: str | Path, timeout: float = 600,
+                 trace: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m exporter ARGS`` in ``folder`` as a producer would, output kept.
+
+    Python warnings are off: coverage, tracing the pool workers under CI, warns on
+    stderr, and the tests read stderr exactly. ``trace=False`` leaves the process
+    out of coverage, for inputs so big that line tracing would slow them severalfold.
+    """
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    if not trace:
+        env = {k: v for k, v in env.items() if not k.startswith("COVERAGE_PROCESS")}
+    return subprocess.run([sys.executable, "-m", "exporter", *map(str, args)], cwd=folder,
+                          capture_output=True, text=True, timeout=timeout, env=env)
 
 
 def temp_copy(source: Path, directory: Path) -> Path:

@@ -10,15 +10,13 @@ Each command runs as a real process, as a producer would run it.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, EPISODE, EPISODE_TRANSCRIPT
+from tests.conftest import DATA, EPISODE, EPISODE_TRANSCRIPT, run_exporter
 from tests.data.make_bad_corpus import big_cases
 
 BAD = DATA / "bad"
@@ -44,14 +42,10 @@ def digest(path: Path) -> str:
 
 def run(args: list[str | Path], cwd: Path, big: bool = False
         ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    if big:
-        # Line-by-line coverage tracing would make the big inputs several times
-        # slower, and they reach no code the small ones do not.
-        env = {k: v for k, v in env.items() if not k.startswith("COVERAGE_PROCESS")}
-    return subprocess.run([sys.executable, "-m", "exporter", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, env=env,
-                          timeout=BIG_TIME_BOUND if big else TIME_BOUND)
+    # Line-by-line coverage tracing would make the big inputs several times slower,
+    # and they reach no code the small ones do not.
+    return run_exporter(cwd, *args, timeout=BIG_TIME_BOUND if big else TIME_BOUND,
+                        trace=not big)
 
 
 def check(result: subprocess.CompletedProcess[str]) -> None:

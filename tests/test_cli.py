@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from exporter import __version__
-from tests.conftest import SAMPLE, invoke
+from tests.conftest import SAMPLE, invoke, run_exporter
 
 
 def test_version() -> None:
@@ -66,8 +64,7 @@ def test_error_is_one_line_without_traceback(write_text: Callable[..., Path]) ->
 
 def test_debug_shows_the_traceback(write_text: Callable[..., Path]) -> None:
     path = write_text("[00:00:01] A: hi\n[00:61:00] B: x\n")
-    proc = subprocess.run([sys.executable, "-m", "exporter", "--debug", "inspect", str(path)],
-                          capture_output=True, text=True, check=False)
+    proc = run_exporter(path.parent, "--debug", "inspect", path)
     assert proc.returncode == 1
     assert "Traceback (most recent call last)" in proc.stderr
     assert "InputError: " in proc.stderr
@@ -75,8 +72,7 @@ def test_debug_shows_the_traceback(write_text: Callable[..., Path]) -> None:
 
 def test_python_dash_m_without_debug(write_text: Callable[..., Path]) -> None:
     path = write_text("")
-    proc = subprocess.run([sys.executable, "-m", "exporter", "inspect", str(path)],
-                          capture_output=True, text=True, check=False)
+    proc = run_exporter(path.parent, "inspect", path)
     assert (proc.returncode, proc.stdout) == (1, "")
     assert proc.stderr == f"Error: {path}: the file is empty\n"
 

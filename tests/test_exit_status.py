@@ -4,14 +4,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import EPISODE, EPISODE_TRANSCRIPT, ffmpeg_exe, temp_copy
+from tests.conftest import EPISODE, EPISODE_TRANSCRIPT, ffmpeg_exe, run_exporter, temp_copy
 
 TRANSCRIPT = """[00:00:01] Ann:
 Welcome to the show. Today we talk about gardens and the weather in spring.
@@ -19,14 +17,6 @@ Welcome to the show. Today we talk about gardens and the weather in spring.
 Thank you for having me. I have been growing tomatoes for twenty years now.
 """
 REVIEW = "Review needed: low alignment confidence in 2 of 2 turns (1, 2)\n"
-
-
-def _exporter(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    # Coverage, tracing the pool workers under CI, warns on stderr; stderr is what
-    # these tests read, so Python warnings are off (as in test_bad_corpus.py).
-    return subprocess.run([sys.executable, "-m", "exporter", *args], cwd=folder,
-                          capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "PYTHONWARNINGS": "ignore"})
 
 
 @pytest.fixture
@@ -40,7 +30,7 @@ def wrong_pair(tmp_path: Path) -> Path:
 
 
 def test_a_wrong_pairing_finishes_with_status_3_even_when_quiet(wrong_pair: Path) -> None:
-    result = _exporter(wrong_pair, "-q", "run", "talk.txt", "talk.mp3", "-o", "out")
+    result = run_exporter(wrong_pair, "-q", "run", "talk.txt", "talk.mp3", "-o", "out")
     assert result.returncode == 3
     assert result.stderr == REVIEW  # -q hides the warnings, not the need to review
     assert result.stdout == ""
@@ -49,7 +39,7 @@ def test_a_wrong_pairing_finishes_with_status_3_even_when_quiet(wrong_pair: Path
 
 
 def test_subtitles_with_audio_report_review_in_json_and_status(wrong_pair: Path) -> None:
-    result = _exporter(wrong_pair, "subtitles", "talk.txt", "--audio", "talk.mp3", "-o",
+    result = run_exporter(wrong_pair, "subtitles", "talk.txt", "--audio", "talk.mp3", "-o",
                        "talk.vtt", "--json")
     assert result.returncode == 3
     assert json.loads(result.stdout)["review"] == [
@@ -62,14 +52,14 @@ def test_a_batch_reports_review_and_says_it_again_on_a_rerun(wrong_pair: Path) -
     temp_copy(EPISODE, wrong_pair).rename(wrong_pair / "good.mp3")
     temp_copy(EPISODE_TRANSCRIPT, wrong_pair).rename(wrong_pair / "good.txt")
     (wrong_pair / "out").mkdir()
-    first = _exporter(wrong_pair, "run", "--batch", ".", "-o", "out")
+    first = run_exporter(wrong_pair, "run", "--batch", ".", "-o", "out")
     assert first.returncode == 3, first.stderr
     rows = {line.split()[2]: line.split()[0]
             for line in first.stdout.splitlines()[1:-1]}
     assert rows == {"talk.mp3": "review", "good.mp3": "done"}
     assert first.stdout.splitlines()[-1] == "1 done, 1 review, 0 skipped, 0 failed"
     assert first.stderr.endswith("Review needed: 1 of 2 episodes (talk.mp3)\n")
-    again = _exporter(wrong_pair, "run", "--batch", ".", "-o", "out")
+    again = run_exporter(wrong_pair, "run", "--batch", ".", "-o", "out")
     assert again.returncode == 3
     assert "review    " in again.stdout and "up to date, still to review: low alignment " \
         "confidence in 2 of 2 turns (1, 2)" in again.stdout
@@ -77,7 +67,7 @@ def test_a_batch_reports_review_and_says_it_again_on_a_rerun(wrong_pair: Path) -
 
 
 def test_a_good_pair_exits_0_with_nothing_to_review(tmp_path: Path) -> None:
-    result = _exporter(tmp_path, "align", str(EPISODE_TRANSCRIPT), str(EPISODE), "-o",
+    result = run_exporter(tmp_path, "align", str(EPISODE_TRANSCRIPT), str(EPISODE), "-o",
                        "words.json")
     assert result.returncode == 0, result.stderr
     assert "Review needed" not in result.stderr
@@ -89,7 +79,7 @@ def test_audio_shorter_than_the_transcript_still_gives_every_file(tmp_path: Path
     stopped on the last chapter with an error and wrote nothing."""
     subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(EPISODE), "-t", "80", "-c", "copy",
                     str(tmp_path / "short.mp3")], check=True)
-    result = _exporter(tmp_path, "run", str(EPISODE_TRANSCRIPT), "short.mp3", "-o", "out",
+    result = run_exporter(tmp_path, "run", str(EPISODE_TRANSCRIPT), "short.mp3", "-o", "out",
                        "--json")
     assert result.returncode == 3, result.stderr
     assert len(list((tmp_path / "out").iterdir())) == 7

@@ -4,25 +4,16 @@ process and compares the inputs' bytes before and after (issue 14)."""
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import EPISODE, EPISODE_TRANSCRIPT, ffmpeg_exe, temp_copy
+from tests.conftest import EPISODE, EPISODE_TRANSCRIPT, ffmpeg_exe, run_exporter, temp_copy
 
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _exporter(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    # No Python warnings (coverage's, under CI): these tests read stderr exactly.
-    return subprocess.run([sys.executable, "-m", "exporter", *args], cwd=folder,
-                          capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYTHONWARNINGS": "ignore"})
 
 
 @pytest.fixture
@@ -30,7 +21,7 @@ def episode_dir(tmp_path: Path) -> Path:
     """A folder holding ep.mp3, ep.txt and ep.vtt (a VTT transcript of the same talk)."""
     temp_copy(EPISODE, tmp_path).rename(tmp_path / "ep.mp3")
     temp_copy(EPISODE_TRANSCRIPT, tmp_path).rename(tmp_path / "ep.txt")
-    made = _exporter(tmp_path, "subtitles", "ep.txt", "-o", "ep.vtt", "-q")
+    made = run_exporter(tmp_path, "subtitles", "ep.txt", "-o", "ep.vtt", "-q")
     assert made.returncode == 0, made.stderr
     return tmp_path
 
@@ -58,7 +49,7 @@ def test_an_output_that_is_an_input_is_an_error_and_nothing_changes(
     (episode_dir / "sub").mkdir()
     inputs = ["ep.mp3", "ep.txt", "ep.vtt"]
     before = {name: _digest(episode_dir / name) for name in inputs}
-    result = _exporter(episode_dir, *args)
+    result = run_exporter(episode_dir, *args)
     assert result.returncode == 1, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
@@ -70,7 +61,7 @@ def test_an_output_that_is_an_input_is_an_error_and_nothing_changes(
 def test_an_output_linked_to_an_input_is_refused(episode_dir: Path) -> None:
     (episode_dir / "out.vtt").symlink_to("ep.vtt")
     before = _digest(episode_dir / "ep.vtt")
-    result = _exporter(episode_dir, "subtitles", "ep.vtt", "-o", "out.vtt")
+    result = run_exporter(episode_dir, "subtitles", "ep.vtt", "-o", "out.vtt")
     assert result.returncode == 1
     assert result.stderr.startswith("Error: out.vtt: this output is the transcript")
     assert _digest(episode_dir / "ep.vtt") == before
@@ -78,7 +69,7 @@ def test_an_output_linked_to_an_input_is_refused(episode_dir: Path) -> None:
 
 def test_a_hard_link_to_an_input_is_refused(episode_dir: Path) -> None:
     (episode_dir / "copy.txt").hardlink_to(episode_dir / "ep.txt")
-    result = _exporter(episode_dir, "chapters", "export", "ep.txt", "--format",
+    result = run_exporter(episode_dir, "chapters", "export", "ep.txt", "--format",
                        "podcast-json", "-o", "copy.txt")
     assert result.returncode == 1
     assert "this output is the source" in result.stderr
@@ -86,7 +77,7 @@ def test_a_hard_link_to_an_input_is_refused(episode_dir: Path) -> None:
 
 def test_outputs_beside_the_inputs_are_still_written(episode_dir: Path) -> None:
     # The guard refuses only real collisions: a new name in the same folder is fine.
-    result = _exporter(episode_dir, "subtitles", "ep.vtt", "-o", "ep.srt")
+    result = run_exporter(episode_dir, "subtitles", "ep.vtt", "-o", "ep.srt")
     assert result.returncode == 0, result.stderr
     assert (episode_dir / "ep.srt").read_text().startswith("1\n")
 
@@ -98,14 +89,14 @@ def test_a_read_only_master_is_refused_unless_forced(episode_dir: Path) -> None:
     for args in (["chapters", "write", "ep.mp3", "--transcript", "ep.txt"],
                  ["chapters", "remove", "ep.mp3"],
                  ["run", "ep.txt", "ep.mp3", "--in-place", "-o", "out"]):
-        result = _exporter(episode_dir, *args)
+        result = run_exporter(episode_dir, *args)
         assert result.returncode == 1, (args, result.stderr)
         assert result.stderr == ("Error: ep.mp3: the file is read-only (its permissions say "
                                  "it is to be kept as it is); give --force to change it all "
                                  "the same\n")
         assert _digest(master) == before
     assert not (episode_dir / "out").exists()  # refused before any work
-    forced = _exporter(episode_dir, "chapters", "write", "ep.mp3", "--transcript", "ep.txt",
+    forced = run_exporter(episode_dir, "chapters", "write", "ep.mp3", "--transcript", "ep.txt",
                        "--force")
     assert forced.returncode == 0, forced.stderr
     assert _digest(master) != before
@@ -114,7 +105,7 @@ def test_a_read_only_master_is_refused_unless_forced(episode_dir: Path) -> None:
 
 def test_a_tagged_copy_of_a_read_only_master_needs_no_force(episode_dir: Path) -> None:
     (episode_dir / "ep.mp3").chmod(0o444)
-    result = _exporter(episode_dir, "chapters", "write", "ep.mp3", "--transcript", "ep.txt",
+    result = run_exporter(episode_dir, "chapters", "write", "ep.mp3", "--transcript", "ep.txt",
                        "--output", "tagged.mp3")
     assert result.returncode == 0, result.stderr
 
@@ -127,7 +118,7 @@ def test_removing_chapters_from_a_file_without_any_changes_nothing(tmp_path: Pat
                     "-write_xing", "0", str(untagged)], check=True)
     assert not untagged.read_bytes().startswith(b"ID3")
     before, mtime = _digest(untagged), untagged.stat().st_mtime_ns
-    result = _exporter(tmp_path, "chapters", "remove", "untagged.mp3", "--json")
+    result = run_exporter(tmp_path, "chapters", "remove", "untagged.mp3", "--json")
     assert result.returncode == 0, result.stderr
     assert '"changed": false' in result.stdout and '"written": false' in result.stdout
     assert _digest(untagged) == before and untagged.stat().st_mtime_ns == mtime
