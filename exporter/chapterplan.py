@@ -21,8 +21,8 @@ from exporter.alignment import (
     transcript_of,
 )
 from exporter.audio import audio_duration
-from exporter.chapterfiles import export_format, read_chapter_file
-from exporter.chapters import Placement, episode_end, finish, place_titles
+from exporter.chapterfiles import export_format, list_warnings, read_chapter_file
+from exporter.chapters import Placement, check_id3_count, episode_end, finish, place_titles
 from exporter.chapters import from_questions as from_questions_of
 from exporter.errors import InputError, UsageError
 from exporter.fsutil import atomic_write, refuse_inputs, refuse_read_only
@@ -70,6 +70,9 @@ def chapters_for_episode(transcript: str | os.PathLike[str] | Transcript | None,
     they are (moved by ``options.offset`` when that is given).
     """
     options = options or AlignOptions()
+    if chapters_file is None and is_chapter_list(transcript):
+        assert transcript is not None and not isinstance(transcript, Transcript)
+        transcript, chapters_file = None, transcript
     if transcript is None or audio is None or options.trust_timestamps:
         duration = audio_duration(audio) if audio is not None else None
         plan = plan_chapters(transcript, chapters_file=chapters_file,
@@ -116,32 +119,38 @@ def plan_chapters(transcript: str | os.PathLike[str] | Transcript | None = None,
     warnings = list(data.warnings) if data else []
     placements: list[Placement | None]
     source = os.fspath(chapters_file or (data.source if data else ""))
+    listed_end: float | None = None
     if chapters_file is not None:
-        given = read_chapter_file(chapters_file)
+        found = read_chapter_file(chapters_file)
+        warnings += list_warnings(found, source)
+        given = list(found.chapters)
         if given[0].start is not None:
             chapters, placements = given, [None] * len(given)
+            last = max(c.start or 0.0 for c in given)
+            ends = [e for e in (found.end, *(c.end for c in given)) if e is not None]
+            listed_end = max(ends) if ends and max(ends) > last else None
         elif data is None:
             raise InputError("these chapter titles have no times; give the transcript "
                              "(--transcript) to place them", chapters_file)
         else:
-            found = place_titles(data, [c.title for c in given])
-            chapters, placements = [p.chapter for p in found], list(found)
+            found_places = place_titles(data, [c.title for c in given])
+            chapters, placements = [p.chapter for p in found_places], list(found_places)
     elif data is None:
         raise UsageError("give a transcript or a chapter file")
     elif from_questions:
-        found = from_questions_of(data)
-        chapters, placements = [p.chapter for p in found], list(found)
+        found_places = from_questions_of(data)
+        chapters, placements = [p.chapter for p in found_places], list(found_places)
     elif data.chapters:
-        found = place_titles(data, [c.title for c in data.chapters])
-        chapters, placements = [p.chapter for p in found], list(found)
+        found_places = place_titles(data, [c.title for c in data.chapters])
+        chapters, placements = [p.chapter for p in found_places], list(found_places)
     else:
         raise InputError("no chapter titles found after the transcript; give --chapters "
                          "FILE or --from-questions", source)
     if duration is None:
-        duration = (episode_end(data) if data is not None
-                    else max((c.end or c.start or 0.0) for c in chapters) or None)
-    if duration is None:
-        raise InputError("cannot tell where the last chapter ends; give the audio", source)
+        duration = episode_end(data) if data is not None else listed_end
+        if duration is None:
+            warnings.append(f"{source}: nothing gives the last chapter's end (give --audio); "
+                            "it is left open")
     finished = finish(chapters, duration, source)
     order = sorted(range(len(chapters)), key=lambda i: chapters[i].start or 0.0)
     return ChapterPlan(finished, [placements[i] for i in order], warnings)
@@ -182,6 +191,7 @@ def write_episode_chapters(episode: str | os.PathLike[str], *,
         plan = chapters_for_episode(transcript, episode, chapters_file=chapters_file,
                                     from_questions=from_questions, options=options,
                                     input_format=input_format, progress=progress)
+    check_id3_count(plan.chapters, os.fspath(chapters_file or transcript or episode))
     report = write_chapters(episode, plan.chapters, version=version, image=image,
                             output=output, backup=backup, dry_run=dry_run, force=force)
     return ChapterWrite(plan, report)
@@ -243,10 +253,24 @@ def export_chapters(source: str | os.PathLike[str], fmt: str, *,
                                  input_format=input_format)
         else:
             plan = plan_chapters(source, duration=duration, input_format=input_format)
+    if writer.needs_end and plan.chapters and plan.chapters[-1].end is None:
+        raise UsageError(f"{writer.description} needs the last chapter's end, and nothing "
+                         "gives it; give the episode with --audio")
     text = writer.render(plan.chapters)
     if output is not None and os.fspath(output) != "-":
         atomic_write(output, text)
     return text, plan
+
+
+def is_chapter_list(source: str | os.PathLike[str] | Transcript | None) -> bool:
+    """Whether ``source`` is a file that is clearly a chapter list, not a transcript."""
+    if source is None or isinstance(source, Transcript) or _looks_like_mp3(source):
+        return False
+    try:
+        text, _ = read_text(source)
+    except InputError:
+        return False  # reading it as a transcript reports the error
+    return chapter_detect_soft(text) is not None
 
 
 def chapter_detect_soft(text: str) -> str | None:

@@ -215,19 +215,17 @@ def episode_end(transcript: Transcript, duration: float | None = None) -> float:
     return last.end if last.end is not None else last.start + speaking_time(last.text) + 0.5
 
 
-def finish(chapters: Sequence[Chapter], end: float, source: str | None = None
+def finish(chapters: Sequence[Chapter], end: float | None, source: str | None = None
            ) -> list[Chapter]:
     """Check chapters and make them contiguous: each ends where the next begins.
 
-    :param end: the episode's end, where the last chapter ends.
+    :param end: the episode's end, where the last chapter ends; ``None`` leaves the
+        last chapter open (a list of start times alone, with no audio to end it).
     :raises InputError: for an empty title, two chapters at the same start, a chapter
-        starting at or after ``end``, an untimed chapter, or more than 255 chapters.
+        starting at or after ``end``, or an untimed chapter.
     """
     if not chapters:
         raise InputError("no chapters", source)
-    if len(chapters) > MAX_CHAPTERS:
-        raise InputError(f"{len(chapters)} chapters; an ID3 table of contents holds at most "
-                         f"{MAX_CHAPTERS}", source)
     for chapter in chapters:
         if not chapter.title.strip():
             raise InputError("a chapter has an empty title", source)
@@ -239,12 +237,22 @@ def finish(chapters: Sequence[Chapter], end: float, source: str | None = None
         if a == b:
             raise InputError(f"two chapters start at the same time ({format_time(a)}): "
                              f"{chapter.title!r}", source)
-    if starts[-1] >= end:
+    if end is not None and starts[-1] >= end:
         raise InputError(f"chapter {ordered[-1].title!r} starts at {format_time(starts[-1])}, "
                          f"after the audio ends ({format_time(end)})", source)
-    ends = [*starts[1:], round(end, 3)]
+    ends: list[float | None] = [*starts[1:], round(end, 3) if end is not None else None]
     return [replace(c, title=c.title.strip(), start=s, end=e)
             for c, s, e in zip(ordered, starts, ends, strict=True)]
+
+
+def check_id3_count(chapters: Sequence[Chapter], source: str | None = None) -> None:
+    """Refuse more chapters than an ID3 table of contents can list.
+
+    :raises InputError: naming ``source``, with the count of chapters.
+    """
+    if len(chapters) > MAX_CHAPTERS:
+        raise InputError(f"{len(chapters)} chapters; an ID3 table of contents holds at most "
+                         f"{MAX_CHAPTERS}", source)
 
 
 _LEAD = re.compile(r"^(?:(?:and|so|well|but|now|okay|also)\b[,\s]*)+", re.I)

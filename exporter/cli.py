@@ -386,9 +386,11 @@ def echo_chapter_table(chapters: list[Chapter], notes: list[str] | None = None,
     head = f"{'#':>3}  {'start':8}  {'end':8}  {'length':8}  {'title':<{width}}"
     click.echo((head + (f"  {note_heading}" if note_heading else "")).rstrip())
     for number, chapter in enumerate(chapters, 1):
-        length = (chapter.end or 0.0) - (chapter.start or 0.0)
-        line = (f"{number:>3}  {_clock(chapter.start)}  {_clock(chapter.end)}  "
-                f"{_clock(length)}  {chapter.title:<{width}}")
+        # An open last chapter (no audio to end it) shows no end and no length.
+        end, length = ((_clock(chapter.end), _clock(chapter.end - (chapter.start or 0.0)))
+                       if chapter.end is not None else ("", ""))
+        line = (f"{number:>3}  {_clock(chapter.start)}  {end:8}  {length:8}  "
+                f"{chapter.title:<{width}}")
         if notes:
             line += f"  {notes[number - 1]}"
         click.echo(line.rstrip())
@@ -442,7 +444,11 @@ def chapters() -> None:
 def preview(app: App, transcript: str, audio: str | None, chapters_file: str | None,
             from_questions: bool, options: AlignOptions, input_format: str | None,
             as_json: bool) -> None:
-    """Show the chapters for TRANSCRIPT, with the words each inferred one opens with."""
+    """Show the chapters for TRANSCRIPT, with the words each inferred one opens with.
+
+    TRANSCRIPT may also be a timed chapter list, shown as it is (moved by --offset,
+    ended by --audio).
+    """
     plan = app.with_progress(audio, lambda progress: chapters_for_episode(
         transcript, audio, chapters_file=chapters_file, from_questions=from_questions,
         options=options, input_format=input_format, progress=progress))
@@ -451,7 +457,10 @@ def preview(app: App, transcript: str, audio: str | None, chapters_file: str | N
         return
     notes = [f"\"{p.anchor}\" (turn {p.turn + 1})" if p and p.turn is not None else ""
              for p in plan.placements]
-    echo_chapter_table(plan.chapters, notes if any(notes) else None, "opens with")
+    if any(notes):
+        echo_chapter_table(plan.chapters, notes, "opens with")
+    else:
+        echo_chapter_table(plan.chapters)
 
 
 def _warn_all(app: App, plan: ChapterPlan) -> None:

@@ -8,6 +8,7 @@ The message is built here, from attributes, so that callers never format it.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
 
 class ExporterError(Exception):
@@ -51,3 +52,24 @@ class OutputError(ExporterError):
 
 class UsageError(ExporterError):
     """The options given do not make sense together (limits out of range and the like)."""
+
+
+def line_list(numbers: Iterable[int]) -> str:
+    """Line numbers as a person writes them, runs joined.
+
+    >>> line_list([3, 17, 18, 19, 40])
+    'lines 3, 17-19 and 40'
+    >>> line_list([5])
+    'line 5'
+    """
+    ordered = sorted(set(numbers))
+    runs: list[list[int]] = []
+    for number in ordered:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    parts = [f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs]
+    if len(parts) == 1:
+        return ("lines " if len(runs[0]) > 1 else "line ") + parts[0]
+    return "lines " + ", ".join(parts[:-1]) + " and " + parts[-1]

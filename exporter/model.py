@@ -60,6 +60,24 @@ class Chapter:
 
 
 @dataclass(frozen=True, slots=True)
+class ChapterList:
+    """Everything read from one chapter list.
+
+    :param chapters: in the file's order; untimed titles have ``start=None``.
+    :param end: where the file says the last chapter (or the whole book) ends, if
+        it says so (an END, a length, a ``total-duration`` header).
+    :param skipped: 1-based numbers of the comment and heading lines passed over.
+    :param unread: 1-based numbers of the lines not understood (prose around a list
+        in show notes, say); they are reported, never made into chapters.
+    """
+
+    chapters: tuple[Chapter, ...]
+    end: float | None = None
+    skipped: tuple[int, ...] = ()
+    unread: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Transcript:
     """Everything read from one transcript file.
 

@@ -40,7 +40,7 @@ from exporter.chapterplan import (
     turn_shift,
     write_episode_chapters,
 )
-from exporter.chapters import Placement
+from exporter.chapters import Placement, check_id3_count
 from exporter.errors import OutputError, UsageError
 from exporter.fsutil import atomic_write, refuse_inputs, refuse_read_only
 from exporter.model import AlignOptions, Chapter, Cue, Transcript, Word
@@ -255,6 +255,8 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
             plan = follow_audio(plan, turn_shift(data, alignment), alignment.duration, source,
                                 warnings)
         chapters = plan.chapters if plan else []
+        if in_place:
+            check_id3_count(chapters, source)
         warnings.extend(w for w in (plan.warnings if plan else []) if w not in warnings)
 
         stem, name = episode.stem, Path(data.source).name

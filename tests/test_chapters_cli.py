@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from exporter import timecode
 from tests.conftest import (
     EPISODE,
     EPISODE_TRANSCRIPT,
@@ -207,3 +208,60 @@ def test_an_offset_past_the_end_drops_chapters_aloud_and_with_their_anchors() ->
                    "--trust-timestamps", "--offset", "50")
     rows = table.stdout.splitlines()[1:]
     assert len(rows) == 2 and "(turn 2)" in rows[1]
+
+
+def test_a_list_of_start_times_alone_needs_no_audio(write_text: Callable[..., Path]) -> None:
+    path = write_text("# exported by a tool\n0:00 Intro\n5:30 Topic\n1:02:03 Later\n",
+                      "list.txt")
+    shown = invoke("chapters", "preview", path)
+    assert shown.exit_code == 0, shown.stderr
+    assert shown.stdout.splitlines()[1:] == [
+        "  1  00:00:00  00:05:30  00:05:30  Intro",
+        "  2  00:05:30  01:02:03  00:56:33  Topic",
+        "  3  01:02:03                      Later"]
+    assert shown.stderr == (
+        f"Warning: {path}: line 1 skipped (comments or headings)\n"
+        f"Warning: {path}: nothing gives the last chapter's end (give --audio); it is left "
+        "open\n")
+    podlove = invoke("-q", "chapters", "export", path, "--format", "podlove")
+    assert (podlove.exit_code, podlove.stdout) == (0, "00:00:00.000 Intro\n"
+                                                      "00:05:30.000 Topic\n"
+                                                      "01:02:03.000 Later\n")
+    as_json = json.loads(invoke("-q", "chapters", "export", path, "--format",
+                                "podcast-json").stdout)
+    assert "endTime" not in as_json["chapters"][-1]
+    ffmetadata = invoke("-q", "chapters", "export", path, "--format", "ffmetadata")
+    assert ffmetadata.exit_code == 2
+    assert ffmetadata.stderr.splitlines()[-1] == (
+        "Error: ffmpeg metadata ([CHAPTER] blocks) needs the last chapter's end, and "
+        "nothing gives it; give the episode with --audio")
+    ended = invoke("-q", "chapters", "export", path, "--format", "ffmetadata", "--audio",
+                   EPISODE)
+    assert ended.exit_code == 1 and "after the audio ends" in ended.stderr
+
+
+def test_more_than_255_chapters_are_counted_as_chapters(tmp_path: Path) -> None:
+    lines = ["## total-duration:: 10:00:00.000", "# a second comment"]
+    lines += [f"{timecode.format_time(i * 0.3)} Part {i}" for i in range(300)]
+    chapters = tmp_path / "book.chapters.txt"
+    chapters.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    exported = invoke("-q", "chapters", "export", chapters, "--format", "podlove")
+    assert exported.exit_code == 0 and len(exported.stdout.splitlines()) == 300
+    episode = temp_copy(EPISODE, tmp_path)
+    before = episode.read_bytes()
+    written = invoke("chapters", "write", episode, "--chapters", chapters, "--trust-timestamps")
+    assert written.exit_code == 1
+    assert written.stderr.splitlines()[-1] == (
+        f"Error: {chapters}: 300 chapters; an ID3 table of contents holds at most 255")
+    assert episode.read_bytes() == before
+
+
+def test_a_webvtt_chapter_track_reads_in_webvtt_py(tmp_path: Path) -> None:
+    webvtt = pytest.importorskip("webvtt")
+    out = tmp_path / "chapters.vtt"
+    result = invoke("-q", "chapters", "export", SAMPLE, "--format", "webvtt", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    cues = webvtt.read(str(out))
+    expected = json.loads(invoke("-q", "chapters", "preview", SAMPLE, "--json").stdout)
+    assert [(c.text, c.start_in_seconds, c.end_in_seconds) for c in cues] == [
+        (c["title"], int(c["start"]), int(c["end"])) for c in expected["chapters"]]

@@ -9,19 +9,27 @@ from __future__ import annotations
 import os
 
 from exporter.chapterfiles.audacity import AudacityLabels
+from exporter.chapterfiles.audible_json import AudibleJson
 from exporter.chapterfiles.base import ChapterFormat
 from exporter.chapterfiles.exports import Mp4Chaps, Podlove, YouTube
 from exporter.chapterfiles.ffmetadata import FfMetadata
+from exporter.chapterfiles.ogm import OgmChapters
 from exporter.chapterfiles.podcast_json import PodcastJsonChapters
+from exporter.chapterfiles.psc import PodloveXml
 from exporter.chapterfiles.timestamps import TimestampLines
 from exporter.chapterfiles.untimed import UntimedTitles
-from exporter.errors import InputError, UsageError
-from exporter.model import Chapter
+from exporter.chapterfiles.vtt_chapters import VttChapters
+from exporter.errors import InputError, UsageError, line_list
+from exporter.model import ChapterList
 from exporter.readers.base import read_text
 
 FORMATS: tuple[ChapterFormat, ...] = (
+    AudibleJson(),
     PodcastJsonChapters(),
+    PodloveXml(),
     FfMetadata(),
+    VttChapters(),
+    OgmChapters(),
     AudacityLabels(),
     TimestampLines(),
     UntimedTitles(),
@@ -55,11 +63,11 @@ def detect(text: str, source: str) -> ChapterFormat:
         if fmt.readable and fmt.sniff(text):
             return fmt
     raise InputError("not a chapter list in any known format (timestamp lines, Podlove, "
-                     "mp4chaps, YouTube, Podcasting 2.0 JSON, ffmetadata, Audacity labels, "
-                     "or one title per line)", source)
+                     "mp4chaps, YouTube, Podcasting 2.0 JSON, ffmetadata, WebVTT chapters, "
+                     "OGM, audiobook JSON, Audacity labels, or one title per line)", source)
 
 
-def read_chapter_file(path: str | os.PathLike[str]) -> list[Chapter]:
+def read_chapter_file(path: str | os.PathLike[str]) -> ChapterList:
     """Read a chapter list; untimed titles come back with ``start=None``.
 
     :raises InputError: naming the file (and line) when it cannot be used.
@@ -69,19 +77,36 @@ def read_chapter_file(path: str | os.PathLike[str]) -> list[Chapter]:
     return parse_chapters(text, source)
 
 
-def parse_chapters(text: str, source: str = "<text>") -> list[Chapter]:
+def parse_chapters(text: str, source: str = "<text>") -> ChapterList:
     """Read a chapter list from text (see :func:`read_chapter_file`).
 
     :raises InputError: naming ``source`` (and line) when it cannot be used.
     """
-    chapters = detect(text, source).parse(text, source)
-    if not chapters:
-        raise InputError("no chapters in the file", source)
-    timed = [c.start is not None for c in chapters]
+    fmt = detect(text, source)
+    found = fmt.parse(text, source)
+    if not found.chapters:
+        raise InputError(f"no chapters in the file (read as {fmt.description})", source)
+    timed = [c.start is not None for c in found.chapters]
     if any(timed) and not all(timed):
         raise InputError("some chapters have times and some do not", source)
-    return chapters
+    return found
+
+
+def list_warnings(found: ChapterList, source: str) -> list[str]:
+    """What a producer should know about lines of a chapter list that are not chapters.
+
+    >>> list_warnings(ChapterList((), skipped=(1, 2), unread=(7,)), "ch.txt")
+    ['ch.txt: lines 1-2 skipped (comments or headings)', \
+'ch.txt: line 7 not understood; it is not a chapter']
+    """
+    warnings = []
+    if found.skipped:
+        warnings.append(f"{source}: {line_list(found.skipped)} skipped (comments or headings)")
+    if found.unread:
+        what = "it is not a chapter" if len(found.unread) == 1 else "they are not chapters"
+        warnings.append(f"{source}: {line_list(found.unread)} not understood; {what}")
+    return warnings
 
 
 __all__ = ["EXPORT_FORMATS", "FORMATS", "ChapterFormat", "detect", "export_format",
-           "parse_chapters", "read_chapter_file"]
+           "list_warnings", "parse_chapters", "read_chapter_file"]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from exporter.chapterfiles.base import ChapterFormat
 from exporter.errors import InputError
-from exporter.model import Chapter
+from exporter.model import Chapter, ChapterList
 
 _LINE = re.compile(r"^\s*(\d+(?:\.\d+)?)\t(\d+(?:\.\d+)?)\t(.*)$")
 
@@ -26,7 +26,7 @@ class AudacityLabels(ChapterFormat):
         labels = [line for line in lines if not line.startswith("\\")]
         return bool(labels) and all(_LINE.match(line) for line in labels)
 
-    def parse(self, text: str, source: str) -> list[Chapter]:
+    def parse(self, text: str, source: str) -> ChapterList:
         chapters = []
         for number, line in enumerate(text.split("\n"), 1):
             if not line.strip() or line.startswith("\\"):
@@ -38,7 +38,7 @@ class AudacityLabels(ChapterFormat):
             if not math.isfinite(start) or end < start:
                 raise InputError("the label ends before it starts", source, number)
             chapters.append(Chapter(match[3].strip(), start, end))
-        return chapters
+        return ChapterList(tuple(chapters))
 
     def render(self, chapters: Sequence[Chapter]) -> str:
         return "".join(f"{c.start or 0:.6f}\t{c.end or c.start or 0:.6f}\t{c.title}\n"

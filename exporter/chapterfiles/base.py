@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from exporter.model import Chapter
+from exporter.model import Chapter, ChapterList
 
 
 class ChapterFormat:
@@ -23,13 +23,15 @@ class ChapterFormat:
     description: ClassVar[str]
     readable: ClassVar[bool] = False
     writable: ClassVar[bool] = False
+    #: Whether the format must give the last chapter an end (it cannot be left open).
+    needs_end: ClassVar[bool] = False
 
     def sniff(self, text: str) -> bool:
         """Whether ``text`` looks like this format."""
         return False
 
-    def parse(self, text: str, source: str) -> list[Chapter]:
-        """The chapters in ``text``.
+    def parse(self, text: str, source: str) -> ChapterList:
+        """The chapters in ``text``, with the lines skipped or not understood.
 
         :raises InputError: naming ``source`` and the line, for unusable text.
         """

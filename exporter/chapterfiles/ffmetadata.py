@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from exporter.chapterfiles.base import ChapterFormat
 from exporter.errors import InputError
-from exporter.model import Chapter
+from exporter.model import Chapter, ChapterList
 
 _SPECIAL = re.compile(r"([=;#\\\n])")
 
@@ -26,18 +26,37 @@ def _unescape(value: str) -> str:
     return re.sub(r"\\(.)", r"\1", value, flags=re.S)
 
 
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """(first line number, stripped text) of each line, a value continued past an
+    escaped newline (a line ending in an odd number of backslashes) joined up."""
+    out: list[tuple[int, str]] = []
+    pending: tuple[int, str] | None = None
+    for number, raw in enumerate(text.split("\n"), 1):
+        raw = raw.rstrip("\r")
+        pending = (pending[0], pending[1] + "\n" + raw) if pending else (number, raw)
+        trailing = len(pending[1]) - len(pending[1].rstrip("\\"))
+        if trailing % 2 == 0:
+            out.append((pending[0], pending[1].strip()))
+            pending = None
+    if pending is not None:
+        out.append((pending[0], pending[1].strip()))
+    return out
+
+
 class FfMetadata(ChapterFormat):
     name = "ffmetadata"
     extensions = (".ffmetadata", ".ini", ".txt")
     description = "ffmpeg metadata ([CHAPTER] blocks)"
     readable = True
     writable = True
+    needs_end = True
 
     def sniff(self, text: str) -> bool:
         return text.lstrip("\ufeff").startswith(";FFMETADATA1")
 
-    def parse(self, text: str, source: str) -> list[Chapter]:
+    def parse(self, text: str, source: str) -> ChapterList:
         chapters: list[Chapter] = []
+        unread: list[int] = []
         block: dict[str, str] | None = None
         block_line = 0
 
@@ -55,8 +74,7 @@ class FfMetadata(ChapterFormat):
                 raise InputError("a chapter starts before 0", source, block_line)
             chapters.append(Chapter(block.get("title", ""), start, end))
 
-        for number, raw in enumerate(text.split("\n"), 1):
-            line = raw.strip()
+        for number, line in _logical_lines(text):
             if not line or line.startswith((";", "#")):
                 continue
             if line.startswith("["):
@@ -64,11 +82,13 @@ class FfMetadata(ChapterFormat):
                 block = {} if line.upper() == "[CHAPTER]" else None
                 block_line = number
                 continue
-            if block is not None and "=" in line:
+            if "=" not in line:
+                unread.append(number)
+            elif block is not None:
                 key, _, value = line.partition("=")
                 block[key.strip().lower()] = _unescape(value)
         close()
-        return chapters
+        return ChapterList(tuple(chapters), unread=tuple(unread))
 
     def render(self, chapters: Sequence[Chapter]) -> str:
         lines = [";FFMETADATA1"]

@@ -9,7 +9,7 @@ from typing import Any
 
 from exporter.chapterfiles.base import ChapterFormat
 from exporter.errors import InputError
-from exporter.model import Chapter
+from exporter.model import Chapter, ChapterList
 
 VERSION = "1.2.0"
 
@@ -32,7 +32,7 @@ class PodcastJsonChapters(ChapterFormat):
         data = _load(text) if text.lstrip().startswith("{") else None
         return isinstance(data, dict) and isinstance(data.get("chapters"), list)
 
-    def parse(self, text: str, source: str) -> list[Chapter]:
+    def parse(self, text: str, source: str) -> ChapterList:
         data = _load(text)
         if not isinstance(data, dict) or not isinstance(data.get("chapters"), list):
             raise InputError("not a Podcasting 2.0 chapters file", source)
@@ -56,7 +56,7 @@ class PodcastJsonChapters(ChapterFormat):
             chapters.append(Chapter(title, float(start), end,
                                     url if isinstance(url, str) else None,
                                     img if isinstance(img, str) else None))
-        return chapters
+        return ChapterList(tuple(chapters))
 
     def render(self, chapters: Sequence[Chapter]) -> str:
         items = []

@@ -8,7 +8,7 @@ import re
 from exporter.chapterfiles.base import ChapterFormat
 from exporter.chapterfiles.timestamps import parse_line
 from exporter.errors import InputError
-from exporter.model import Chapter
+from exporter.model import Chapter, ChapterList
 
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]\s+|\d{1,3}[.)]\s+)")
 #: A longer line is prose, not a title.
@@ -27,7 +27,7 @@ class UntimedTitles(ChapterFormat):
             len(line) <= MAX_TITLE and parse_line(line) is None and "\t" not in line
             for line in lines)
 
-    def parse(self, text: str, source: str) -> list[Chapter]:
+    def parse(self, text: str, source: str) -> ChapterList:
         chapters = []
         for number, line in enumerate(text.split("\n"), 1):
             title = _BULLET.sub("", line).strip()
@@ -37,4 +37,4 @@ class UntimedTitles(ChapterFormat):
                 raise InputError(f"a chapter title of {len(title)} characters "
                                  f"(at most {MAX_TITLE})", source, number)
             chapters.append(Chapter(title))
-        return chapters
+        return ChapterList(tuple(chapters))

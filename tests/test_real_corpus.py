@@ -1,0 +1,84 @@
+"""Real chapter lists and transcripts from public repositories (``../shared/corpus``,
+never committed: see its SOURCES.md). Each is read right, with what was not
+understood reported by line, or refused with a message naming the file.
+
+A fresh clone has no ``../shared``; these tests then skip, and the fixtures made
+for each case in tests/chapterfiles and tests/readers still run.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from exporter import timecode
+from exporter.chapterfiles import list_warnings, read_chapter_file
+from exporter.chapterplan import plan_chapters
+from tests.conftest import ROOT
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(),
+                                  reason=f"the real-world corpus is not here ({CORPUS})")
+_STAMP = re.compile(timecode.TIMESTAMP)
+
+#: How many chapters each list holds, counted by reading the file.
+CHAPTER_COUNTS = {
+    "autosplit-dsa-course.youtube.txt": 30,
+    "gradient-ep18-chapters.vtt": 26,
+    "m4btool-complex.ffmetadata": 5,
+    "m4btool-librivox-glories-of-ireland.ffmetadata": 3,
+    "m4btool-mp4chaps-total-duration.chapters.txt": 3,
+    "mediachapterer.ffmetadata.txt": 4,
+    "multitag-mp4chaps.chapters.txt": 4,
+    "p20-namespace-example.json": 9,
+    "p20-namespace-exampleComplex.json": 10,
+    "pensieri-PIC138.audacity.txt": 4,
+    "pensieri-PIC138.json": 4,
+    "pensieri-PIC142.audacity.txt": 7,
+    "pensieri-PIC150.json": 18,
+    "plexaudiobook-republic-of-thieves.audnex.json": 33,
+    "plexaudiobook-republic-of-thieves.chapters-new.txt": 33,
+    "plexaudiobook-republic-of-thieves.chapters-orig.txt": 472,
+    "realtimetotimecode-d4fes.youtube.txt": 59,
+    "rssblue-description-chapters.txt": 7,
+    "syntax-066-react.md": 9,
+    "syntax-265-domains.md": 9,
+    "syntax-879-fullstack-cloudflare.md": 32,
+    "ytchaptergen-superintelligence.youtube.txt": 10,
+}
+
+
+@needs_corpus
+def test_every_real_chapter_list_is_counted_here() -> None:
+    assert sorted(p.name for p in (CORPUS / "chapters").iterdir()) == sorted(CHAPTER_COUNTS)
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", sorted(CHAPTER_COUNTS))
+def test_real_chapter_lists_are_read_without_audio(name: str) -> None:
+    path = CORPUS / "chapters" / name
+    found = read_chapter_file(path)
+    assert len(found.chapters) == CHAPTER_COUNTS[name]
+    for chapter in found.chapters:
+        # Never a timing line, a comment, a header or markup as a title.
+        assert not _STAMP.fullmatch(chapter.title.split(" ")[0]), chapter
+        assert "-->" not in chapter.title and not chapter.title.startswith(("#", ";", "//"))
+        assert "**" not in chapter.title and "](" not in chapter.title
+    plan = plan_chapters(chapters_file=path)
+    assert len(plan.chapters) == CHAPTER_COUNTS[name]
+    # What was passed over is named by line, in the warnings the commands print.
+    assert [w for w in plan.warnings if "skipped" in w or "not understood" in w] == (
+        list_warnings(found, str(path)))
+
+
+@needs_corpus
+def test_the_files_own_end_closes_the_last_chapter() -> None:
+    ends = {name: plan_chapters(chapters_file=CORPUS / "chapters" / name).chapters[-1].end
+            for name in ("m4btool-mp4chaps-total-duration.chapters.txt",
+                         "plexaudiobook-republic-of-thieves.audnex.json",
+                         "gradient-ep18-chapters.vtt", "multitag-mp4chaps.chapters.txt")}
+    assert ends == {"m4btool-mp4chaps-total-duration.chapters.txt": 1.5,
+                    "plexaudiobook-republic-of-thieves.audnex.json": 85412.048,
+                    "gradient-ep18-chapters.vtt": 5725.0,
+                    "multitag-mp4chaps.chapters.txt": None}
