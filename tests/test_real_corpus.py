@@ -15,6 +15,8 @@ import pytest
 from exporter import timecode
 from exporter.chapterfiles import list_warnings, read_chapter_file
 from exporter.chapterplan import plan_chapters
+from exporter.errors import InputError
+from exporter.readers import read_transcript
 from tests.conftest import ROOT
 
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -82,3 +84,25 @@ def test_the_files_own_end_closes_the_last_chapter() -> None:
                     "plexaudiobook-republic-of-thieves.audnex.json": 85412.048,
                     "gradient-ep18-chapters.vtt": 5725.0,
                     "multitag-mp4chaps.chapters.txt": None}
+
+
+TRANSCRIPTS = sorted(p.name for p in (CORPUS / "transcripts").glob("*")) if CORPUS.is_dir() \
+    else []
+#: A time, a tag, Markdown bold, a cue arrow or an HTML entity: never a spoken word.
+_NOT_SPEECH = re.compile(rf"{timecode.TIMESTAMP}|</?\w[^>]*>|\*\*|-->|&#?\w+;")
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", TRANSCRIPTS)
+def test_real_transcripts_are_read_clean_or_refused_by_name(name: str) -> None:
+    path = CORPUS / "transcripts" / name
+    try:
+        data = read_transcript(path)
+    except InputError as exc:
+        assert exc.path == str(path) and exc.message
+        return
+    for turn in data.turns:
+        # "10:30" may be said; a time in brackets, a tag or markup may not.
+        found = [m for m in _NOT_SPEECH.findall(turn.text) if not re.fullmatch(
+            r"\d{1,2}:\d\d", m) or f"[{m}" in turn.text or f"({m}" in turn.text]
+        assert not found, (turn.line, found[:3])

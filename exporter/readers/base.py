@@ -8,10 +8,11 @@ anchors, chapter titles after the transcript), so no reader re-implements them.
 from __future__ import annotations
 
 import codecs
+import html
 import os
 import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,7 +23,17 @@ from exporter.model import Anchor, Chapter, Transcript, Turn
 #: A speaker label: starts with a letter, at most 60 characters, no brackets or colon.
 SPEAKER = r"[^\W\d_][^:\[\]()<>{}\n]{0,59}?"
 
-_INLINE_STAMP = re.compile(rf"\[({timecode.TIMESTAMP})\]")
+#: A time inside the speech: ``[00:01:21]`` or Rev's ``(00:01:21):`` is an anchor for the
+#: words after it; in a note such as Rev's ``[inaudible 00:00:42]`` the note stays.
+_INLINE_STAMP = re.compile(
+    rf"[\[(](?P<note>[^\[\]()\d:]*?)\s*(?P<ts>{timecode.TIMESTAMP})[\])]:?")
+_ENTITY = re.compile(r"&(?:#\d{1,6}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
+#: A line that is only a time (a continuation stamp), or a time and then speech.
+_STAMP_LINE = re.compile(
+    rf"^\s*[(\[]?(?P<ts>{timecode.TIMESTAMP})[)\]]?:?\s*(?:[-\u2013|]\s+)?(?P<text>.*)$")
+#: The line a transcription service signs its export with: not speech.
+FOOTER = re.compile(r"^\s*(?:Transcribed by https?://\S+|Transcribed by \S+\.(?:ai|com|io))\s*$",
+                    re.I)
 _BULLET = re.compile(r"^(?:[-*\u2022]\s+|\d{1,3}[.)]\s+)")
 
 
@@ -224,6 +235,8 @@ def _finish_turn(raw: RawTurn, source: str) -> Turn | None:
         anchors.append(Anchor(len(words), ms / 1000))
 
     for para in raw.paragraphs:
+        if _ENTITY.search(para.text):  # pasted from a web page: "y&#39;all" is "y'all"
+            para = replace(para, text=html.unescape(para.text))
         if para.start_ms is not None and words:
             add_anchor(para.start_ms, para.line)
         if para.end_ms is not None:
@@ -231,7 +244,9 @@ def _finish_turn(raw: RawTurn, source: str) -> Turn | None:
         pos = 0
         for stamp in _INLINE_STAMP.finditer(para.text):
             words.extend(para.text[pos:stamp.start()].split())
-            add_anchor(parse_stamp(stamp[1], source, para.line), para.line)
+            add_anchor(parse_stamp(stamp["ts"], source, para.line), para.line)
+            if stamp["note"].strip():
+                words.append(f"[{' '.join(stamp['note'].split())}]")
             pos = stamp.end()
         words.extend(para.text[pos:].split())
     if not words:
@@ -276,6 +291,27 @@ def assemble(raw: list[RawTurn], source: str, fmt: str, *, warnings: list[str] |
                       questions=tuple(questions or ()))
 
 
+_LABEL = re.compile(rf"^\s*(?:\*\*|__|\[)?\s*(?P<name>{SPEAKER})\s*:?\s*(?:\*\*|__|\])?\s*:")
+
+
+def _refuse_untimed_turns(raw: list[RawTurn], source: str, description: str) -> None:
+    """Refuse a file where a known speaker's label opens a line inside another turn:
+    a turn without a time, which would otherwise be read as the previous speaker's
+    words ("one speaker given the rest of the file").
+
+    :raises InputError: naming the line.
+    """
+    known = {turn.speaker for turn in raw if turn.speaker}
+    for turn in raw:
+        for para in turn.paragraphs:
+            label = _LABEL.match(para.text)
+            if para.start_ms is None and label and " ".join(label["name"].split()) in known:
+                raise InputError(
+                    f"{label['name'].strip()!r} speaks here without a time; read as "
+                    f"{description}, every turn needs one (a transcript timed on only "
+                    "some turns is not read yet)", source, para.line)
+
+
 class LineReader(Reader):
     """A text format whose turns each open with one header line.
 
@@ -286,22 +322,55 @@ class LineReader(Reader):
 
     header: ClassVar[re.Pattern[str]]
     _speaker_line: ClassVar[re.Pattern[str]] = re.compile(rf"^\s*({SPEAKER})\s*:\s*(.*)$")
+    #: Whether a line that opens with a time but no speaker is a turn of an unnamed
+    #: speaker (formats whose headers start with the time), rather than a
+    #: continuation stamp inside the current turn.
+    unlabelled_turns: ClassVar[bool] = False
+    #: A line with a time but no header: an anchor, or an unnamed turn (see above).
+    stamp_line: ClassVar[re.Pattern[str]] = _STAMP_LINE
 
     def sniff(self, text: str) -> bool:
         return any(self.header.match(line) for line in text.split("\n"))
+
+    def speakers(self, text: str) -> set[str] | None:
+        """The labels accepted as speakers in ``text``; None accepts every label."""
+        return None
+
+    def plain(self, line: str) -> str:
+        """The line as :attr:`header` expects it (a format's markup taken off)."""
+        return line
 
     def read(self, text: str, source: str) -> Transcript:
         lines = text.split("\n")
         raw: list[RawTurn] = []
         preamble: list[str] = []
+        warnings: list[str] = []
+        accepted = self.speakers(text)
         number = 0
         while number < len(lines):
             line = lines[number]
             number += 1
             header_line = number
-            match = self.header.match(line)
+            if FOOTER.match(line):
+                warnings.append(f"{source}, line {number}: {line.strip()!r} is the service's "
+                                "footer, not speech; left out")
+                continue
+            match = self.header.match(self.plain(line))
+            if match is not None and accepted is not None and match["speaker"] and (
+                    " ".join(match["speaker"].split()) not in accepted):
+                match = None  # "Here's the thing: ..." is speech, not a speaker
             if match is None:
-                if raw:
+                stamp = self.stamp_line.match(line) if raw or self.unlabelled_turns else None
+                if (stamp is not None and self.unlabelled_turns and stamp["text"].strip()
+                        and (not raw or raw[-1].speaker)):
+                    # Never the last named speaker's: who said it is not written.
+                    turn = RawTurn(parse_stamp(stamp["ts"], source, number), "", number)
+                    turn.paragraphs.append(Paragraph(number, stamp["text"].strip()))
+                    raw.append(turn)
+                elif stamp is not None and raw:
+                    raw[-1].paragraphs.append(Paragraph(
+                        number, stamp["text"].strip(), parse_stamp(stamp["ts"], source, number)))
+                elif raw:
                     if line.strip():
                         raw[-1].paragraphs.append(Paragraph(number, line.strip()))
                 else:
@@ -324,6 +393,8 @@ class LineReader(Reader):
             if rest:
                 turn.paragraphs.append(Paragraph(number, rest))
             raw.append(turn)
+        _refuse_untimed_turns(raw, source, self.description)
         questions = [_BULLET.sub("", q.strip()) for q in preamble
                      if _BULLET.match(q.strip()) and "?" in q]
-        return assemble(raw, source, self.name, titles_after=True, questions=questions)
+        return assemble(raw, source, self.name, warnings=warnings, titles_after=True,
+                        questions=questions)

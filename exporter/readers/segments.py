@@ -96,7 +96,15 @@ def read_cue_blocks(text: str, source: str, *, skip_first: bool) -> list[RawTurn
             segments.append((speaker, Paragraph(number, plain, start, end)))
 
     for number, line in enumerate(lines, 1):
-        if line.strip():
+        if line.strip() and TIMING.match(line) and any(TIMING.match(b) for _, b in block):
+            # A timing line inside a cue starts the next one (YouTube's files
+            # leave out the blank line): it is never text.
+            cue_id = block.pop() if block and not TIMING.match(block[-1][1]) and len(
+                block[-1][1].split()) == 1 and block[-1][1].strip().isdigit() else None
+            flush()
+            block = [cue_id] if cue_id else []
+            block.append((number, line))
+        elif line.strip():
             block.append((number, line))
         else:
             flush()

@@ -26,5 +26,8 @@ def test_rev_impossible_time_names_the_line(write_text: Callable[..., Path]) -> 
 
 def test_a_time_in_parentheses_inside_speech_is_not_a_turn(write_text: Callable[..., Path]
                                                            ) -> None:
+    # It is a time (Rev marks where the speech is), so an anchor: never words.
     path = write_text("Jane (00:05): As we said (00:10) earlier.\n")
-    assert read_transcript(path).turns[0].text == "As we said (00:10) earlier."
+    (turn,) = read_transcript(path).turns
+    assert turn.text == "As we said earlier."
+    assert [(a.word_index, a.time) for a in turn.anchors] == [(3, 10.0)]

@@ -1,0 +1,115 @@
+"""Transcripts as real services and show-notes pages write them (each fixture is a
+few lines in the shape of a file of ../shared/corpus/transcripts): every timestamp
+is a time, never a word; markup and footers are not speech; a turn without a time
+is refused, not given to the previous speaker."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exporter import timecode
+from exporter.errors import InputError
+from exporter.readers import parse_transcript
+
+_STAMPISH = re.compile(rf"{timecode.TIMESTAMP}|<[^>]*>|\*\*|-->|&#?\w+;|\(\)|:$")
+
+
+def turns(text: str) -> list[tuple[float, str, str]]:
+    return [(t.start, t.speaker, t.text) for t in parse_transcript(text).turns]
+
+
+def test_rev_continuation_stamps_are_anchors_not_words() -> None:
+    data = parse_transcript(
+        "Ada (00:00:00):\nIt's a trap.\n\nLenny (00:00:36):\nWelcome to the show, hard "
+        "[inaudible 00:00:42] experiences.\n\n(00:01:21):\nWe do a live exercise.\n")
+    assert data.format == "rev"
+    lenny = data.turns[1]
+    assert lenny.text == ("Welcome to the show, hard [inaudible] experiences. "
+                          "We do a live exercise.")
+    assert [(a.word_index, a.time) for a in lenny.anchors] == [(5, 42.0), (7, 81.0)]
+
+
+def test_otter_footer_is_left_out_with_a_warning() -> None:
+    data = parse_transcript("Emma  0:00\nHello there.\n\nKelly  0:05\nHi.\n\n"
+                            "Transcribed by https://otter.ai\n", "ep.txt")
+    assert [t.text for t in data.turns] == ["Hello there.", "Hi."]
+    assert data.warnings == ("ep.txt, line 7: 'Transcribed by https://otter.ai' is the "
+                             "service's footer, not speech; left out",)
+
+
+@pytest.mark.parametrize("text", [
+    "**Emma**    0:00  \nFor the month of May.\n\n**Kelly**    0:18  \nWelcome &amp; hi.\n",
+    "**Emma** [0:00] For the month of May.\n\n**Kelly** [0:18] Welcome &amp; hi.\n",
+    "Emma 0:00  \nFor the month of May.\n\nKelly 0:18\nWelcome &amp; hi.\n\n"
+    "Emma 0:30\nYes.\n\nKelly 0:40\nNo.\n",
+    "[Emma] 0:00\nFor the month of May.\n\n[Kelly] 0:18\nWelcome &amp; hi.\n",
+    "**Emma:** \\[0:00\\]\nFor the month of May.\n\n**Kelly:** \\[0:18\\]\nWelcome &amp; hi.\n",
+])
+def test_otter_as_pasted_into_markdown_zoom_or_with_one_space(text: str) -> None:
+    assert turns(text)[:2] == [(0.0, "Emma", "For the month of May."),
+                               (18.0, "Kelly", "Welcome & hi.")]
+
+
+def test_a_sentence_ending_in_a_clock_time_is_not_a_speaker() -> None:
+    text = ("Emma  0:00\nWe met at the office.\nSo we met at 10:30\nand talked.\n\n"
+            "Kelly  0:18\nRight.\n")
+    assert turns(text) == [(0.0, "Emma", "We met at the office. So we met at 10:30 and "
+                                         "talked."),
+                           (18.0, "Kelly", "Right.")]
+
+
+def test_unlabelled_timed_lines_are_turns_of_no_one_named() -> None:
+    text = ("00:00:00 Quick, name three engineering organizations.\n\n"
+            "00:00:04 Maybe an aerospace company came to mind.\n\n"
+            "00:03:02 Joe Pyshko: Thank you.\n\n00:03:03 Nice to be here.\n\n"
+            "00:03:05 Here's the thing about F1 teams: they build.\n")
+    assert turns(text) == [
+        (0.0, "", "Quick, name three engineering organizations. Maybe an aerospace "
+                  "company came to mind."),
+        (182.0, "Joe Pyshko", "Thank you."),
+        (183.0, "", "Nice to be here. Here's the thing about F1 teams: they build.")]
+
+
+def test_a_transcript_with_no_labels_at_all() -> None:
+    text = "".join(f"00:00:{s:02d} This is sentence number {s}.\n" for s in range(0, 30, 5))
+    data = parse_transcript(text)
+    assert data.format == "stamped" and len(data.turns) == 1
+    assert [a.time for a in data.turns[0].anchors] == [5.0, 10.0, 15.0, 20.0, 25.0]
+
+
+def test_a_turn_without_a_time_is_refused_not_given_to_the_last_speaker() -> None:
+    text = ("**Rob:** \\[04:22\\]\n45 minutes.\n\n**Robert:** \\[04:30\\]\nOkay.\n\n"
+            "**Rob:** And then we argued.\n")
+    with pytest.raises(InputError, match=r"line 7: 'Rob' speaks here without a time"):
+        parse_transcript(text, "notes.md")
+
+
+speech = st.lists(st.sampled_from(["we", "built", "it", "in", "Go", "today", "and", "so"]),
+                  min_size=1, max_size=8).map(" ".join)
+#: Marks inside a turn, as Rev, Otter and show-notes pages write them; {} is a time.
+noise = st.sampled_from(["[{}]", "\n({}):\n", "[inaudible {}]", "&#39;"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Ann", "Bob"]), speech,
+                          st.lists(st.tuples(noise, speech), max_size=3)),
+                min_size=1, max_size=6))
+def test_no_timestamp_or_markup_reaches_the_words(
+        spoken: list[tuple[str, str, list[tuple[str, str]]]]) -> None:
+    lines, words = [], 0
+    for index, (speaker, first, extra) in enumerate(spoken):
+        lines.append(f"{speaker} ({timecode.format_time(index * 60)}):")
+        body = [first]
+        words += len(first.split())
+        for number, (mark, more) in enumerate(extra, 1):
+            body += [mark.format(timecode.format_time(index * 60 + number * 10)), more]
+            words += len(more.split()) + ("inaudible" in mark) + (mark == "&#39;")
+        lines += [" ".join(body), ""]
+    data = parse_transcript("\n".join(lines))
+    text = " ".join(t.text for t in data.turns)
+    assert not _STAMPISH.search(text), text
+    assert len(text.split()) == words
