@@ -11,6 +11,8 @@ import html
 import json
 import math
 import re
+from collections import Counter
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -38,23 +40,100 @@ def merge(segments: list[tuple[str | None, Paragraph]]) -> list[RawTurn]:
     return turns
 
 
-def cue_speaker(text: str) -> tuple[str | None, str]:
-    """Split a subtitle cue's text into its speaker (if labelled) and plain words.
+_LATER_DASH = re.compile(r"\n\s*-\s+")
+_MARKER = re.compile(r"^\s*(?:>>|-)\s*")
+_BRACKETED = re.compile(r"^\[(?P<name>[A-Z][^\]\[:]{0,40})\]\s+(?=\S)")
+
+
+def cue_speaker(text: str) -> tuple[str | None, str, str]:
+    """Split a subtitle cue's text into its speaker (if labelled), its plain words,
+    and how the cue was marked: ``"voice"`` (``<v Name>``), ``"bracket"`` (an SDH
+    ``[Name]``), ``"change"`` (a caption's ``>>`` or ``-``, a new speaker, labelled
+    ``>> Name:`` or not), ``"prefix"`` (``Name:`` alone, which may also be speech:
+    ``Digo: "Le doy…"``) or ``""``. The ``>>`` or ``-`` is markup, never a word.
 
     >>> cue_speaker("<v Anush Elangovan>Q&amp;A <i>now</i>")
-    ('Anush Elangovan', 'Q&A now')
+    ('Anush Elangovan', 'Q&A now', 'voice')
     >>> cue_speaker("Tobias Macey: Hello")
-    ('Tobias Macey', 'Hello')
+    ('Tobias Macey', 'Hello', 'prefix')
+    >>> cue_speaker(">>Victor: Well, but")
+    ('Victor', 'Well, but', 'change')
+    >>> cue_speaker("[Alba] <i>En 1928,</i>")
+    ('Alba', 'En 1928,', 'bracket')
+    >>> cue_speaker("- Hi, Michael.")
+    (None, 'Hi, Michael.', 'change')
     """
     voice = _VOICE.search(text)
+    # A dash opening a later line of the cue is a second speaker's: markup too.
+    text = _LATER_DASH.sub("\n", text)
     plain = html.unescape(_TAG.sub("", text))
     plain = " ".join(plain.split())
     if voice:
-        return " ".join(voice[1].split()), plain
+        return " ".join(voice[1].split()), plain, "voice"
+    marked = _MARKER.match(plain)
+    plain = plain[marked.end():] if marked else plain
+    bracketed = _BRACKETED.match(plain)
+    if bracketed and len(bracketed["name"].split()) <= 4:
+        return " ".join(bracketed["name"].split()), plain[bracketed.end():], "bracket"
     prefix = _PREFIX.match(plain)
     if prefix and len(prefix[1].split()) <= 4:
-        return prefix[1].strip(), prefix[2]
-    return None, plain
+        return prefix[1].strip(), prefix[2], "change" if marked else "prefix"
+    return None, plain, "change" if marked else ""
+
+
+def _who(segments: list[tuple[str | None, str, Paragraph]]
+         ) -> list[tuple[str | None, Paragraph]]:
+    """Each segment's speaker, by the file's own habits.
+
+    A ``Name:`` prefix is a speaker only when it looks like one across the file
+    (used twice, set in capitals, or one of several names written so). In a file
+    that marks changes of speaker (``>>``, ``-``), a label holds until the next
+    mark, and a mark without a label is someone not named. Elsewhere a label
+    carries forward only when the file labels consistently (most of its names come
+    back, as in the Podcasting 2.0 example, or a third of its cues are labelled);
+    in a file with stray labels each applies to its own cue, and the others are no
+    one named: never the rest of the file given to one speaker.
+    """
+    uses = Counter(speaker for speaker, kind, _ in segments if kind == "prefix")
+    habit = len(uses) > 1  # several names are written this way: a labelling habit
+    cleaned: list[tuple[str | None, str, Paragraph]] = []
+    for speaker, kind, para in segments:
+        if (kind == "prefix" and speaker and uses[speaker] < 2 and not speaker.isupper()
+                and not habit):
+            para = replace(para, text=f"{speaker}: {para.text}")
+            speaker, kind = None, ""
+        cleaned.append((speaker, kind, para))
+    if any(kind == "change" for _, kind, _ in cleaned):
+        out: list[tuple[str | None, Paragraph]] = []
+        current = ""
+        for speaker, kind, para in cleaned:
+            if kind == "bracket":  # an off-screen voice named for its own cue
+                out.append((speaker, para))
+                continue
+            if speaker:
+                current = speaker
+            elif kind == "change":
+                current = ""
+            out.append((current, para))
+        return out
+    names = Counter(speaker for speaker, _, _ in cleaned if speaker)
+    consistent = (2 * sum(1 for count in names.values() if count > 1) >= len(names)
+                  or 3 * sum(names.values()) >= len(cleaned))
+    return [(speaker if speaker or consistent else "", para)
+            for speaker, _, para in cleaned]
+
+
+def _padded(stamp: str) -> str:
+    """A cue time with every field written out: Microsoft Teams writes ``0:0:5.120``.
+
+    >>> _padded("0:0:5.12"), _padded("00:01:02.500")
+    ('0:00:05.12', '00:01:02.500')
+    """
+    fields = stamp.split(":")
+    if len(fields) == 3 and (len(fields[1]) == 1 or len(fields[2].split(".")[0]) == 1):
+        whole, dot, fraction = fields[2].partition(".")
+        return f"{fields[0]}:{fields[1]:0>2}:{whole:0>2}{dot}{fraction}"
+    return stamp
 
 
 def read_cue_blocks(text: str, source: str, *, skip_first: bool) -> list[RawTurn]:
@@ -64,7 +143,7 @@ def read_cue_blocks(text: str, source: str, *, skip_first: bool) -> list[RawTurn
     :raises InputError: for a block that has text but no timing line.
     """
     lines = text.split("\n")
-    segments: list[tuple[str | None, Paragraph]] = []
+    segments: list[tuple[str | None, str, Paragraph]] = []
     block: list[tuple[int, str]] = []
     first = True
 
@@ -86,14 +165,14 @@ def read_cue_blocks(text: str, source: str, *, skip_first: bool) -> list[RawTurn
         number, line = block[timing_at]
         match = TIMING.match(line)
         assert match is not None
-        start = parse_stamp(match["start"], source, number)
-        end = parse_stamp(match["end"], source, number)
+        start = parse_stamp(_padded(match["start"]), source, number)
+        end = parse_stamp(_padded(match["end"]), source, number)
         if end < start:
             raise InputError("the cue ends before it starts", source, number)
         body = "\n".join(text for _, text in block[timing_at + 1:])
-        speaker, plain = cue_speaker(body)
+        speaker, plain, kind = cue_speaker(body)
         if plain:
-            segments.append((speaker, Paragraph(number, plain, start, end)))
+            segments.append((speaker, kind, Paragraph(number, plain, start, end)))
 
     for number, line in enumerate(lines, 1):
         if line.strip() and TIMING.match(line) and any(TIMING.match(b) for _, b in block):
@@ -110,7 +189,7 @@ def read_cue_blocks(text: str, source: str, *, skip_first: bool) -> list[RawTurn
             flush()
             block = []
     flush()
-    return merge(segments)
+    return merge(_who(segments))
 
 
 @lru_cache(maxsize=4)

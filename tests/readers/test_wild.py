@@ -113,3 +113,55 @@ def test_no_timestamp_or_markup_reaches_the_words(
     text = " ".join(t.text for t in data.turns)
     assert not _STAMPISH.search(text), text
     assert len(text.split()) == words
+
+
+def cues(*texts: str, vtt: bool = True) -> str:
+    blocks = [f"00:00:{2 * i:02d}.000 --> 00:00:{2 * i + 2:02d}.000\n{t}"
+              for i, t in enumerate(texts)]
+    return ("WEBVTT\n\n" if vtt else "") + "\n\n".join(blocks) + "\n"
+
+
+def test_a_stray_label_is_not_given_the_rest_of_the_file() -> None:
+    text = cues("Hey, welcome.", "So, a course.", "BRIAN DORSEY: So yeah, like this.",
+                "More talk here.", "And then some.", "Yes.", "Right.")
+    assert turns(text) == [(0.0, "", "Hey, welcome. So, a course."),
+                           (4.0, "BRIAN DORSEY", "So yeah, like this."),
+                           (6.0, "", "More talk here. And then some. Yes. Right.")]
+
+
+def test_a_word_before_a_colon_once_is_speech() -> None:
+    text = cues("[Alba] En 1928,", "las mujeres.", 'Digo: "Le doy mi palabra."', "Bien.")
+    assert turns(text) == [(0.0, "Alba", "En 1928,"),
+                           (2.0, "", 'las mujeres. Digo: "Le doy mi palabra." Bien.')]
+
+
+def test_consistent_labels_carry_forward() -> None:
+    text = cues("Travis: When you first get", "started in podcasting,", "Sarah: Good audio",
+                "is key.", "Travis: Now, intros.", "Sarah: Yes.", vtt=False)
+    assert [(s, t) for _, s, t in turns(text)] == [
+        ("Travis", "When you first get started in podcasting,"),
+        ("Sarah", "Good audio is key."), ("Travis", "Now, intros."), ("Sarah", "Yes.")]
+
+
+def test_caption_change_marks_are_markup_and_end_a_label() -> None:
+    text = cues("- Hey, Richie, welcome.", "- Hi, Michael.", "Great to be here.",
+                ">>Victor: Well, but", "that's the way.", ">> Yeah.",
+                "[Alba] <i>En 1928,</i>", "Déjala.\n- Tú no te metas.")
+    assert turns(text) == [
+        (0.0, "", "Hey, Richie, welcome. Hi, Michael. Great to be here."),
+        (6.0, "Victor", "Well, but that's the way."),
+        (10.0, "", "Yeah."), (12.0, "Alba", "En 1928,"),
+        (14.0, "", "Déjala. Tú no te metas.")]
+
+
+def test_teams_times_with_single_digit_fields() -> None:
+    text = ("WEBVTT\n\n0:0:0.0 --> 0:0:0.570\n<v Yuri Bakulin>There you go.</v>\n\n"
+            "0:0:1.210 --> 0:0:2.130\n<v Adrian Petrescu>Why hello there.</v>\n")
+    assert turns(text) == [(0.0, "Yuri Bakulin", "There you go."),
+                           (1.21, "Adrian Petrescu", "Why hello there.")]
+
+
+def test_a_timing_line_without_the_blank_line_before_it_starts_a_cue() -> None:
+    text = ("WEBVTT\n\n00:04:46.000 --> 00:04:48.000\nyeah yeah what\n"
+            "00:04:48.000 --> 00:04:50.000\nthis will happen\n")
+    assert turns(text) == [(286.0, "", "yeah yeah what this will happen")]
