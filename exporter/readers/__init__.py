@@ -15,6 +15,7 @@ from exporter.readers.base import Reader, read_text
 from exporter.readers.otter import OtterReader
 from exporter.readers.podcast_json import PodcastJsonReader
 from exporter.readers.rev import RevReader
+from exporter.readers.service_json import AssemblyAIReader, DeepgramReader, WhisperCppReader
 from exporter.readers.shownotes import ShowNotesReader
 from exporter.readers.srt import SrtReader
 from exporter.readers.stamped import StampedLineReader
@@ -30,6 +31,9 @@ READERS: tuple[Reader, ...] = (
     VttReader(),
     PodcastJsonReader(),
     WhisperJsonReader(),
+    DeepgramReader(),
+    AssemblyAIReader(),
+    WhisperCppReader(),
 )
 
 #: Names accepted by ``--input-format``.
