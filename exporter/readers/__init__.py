@@ -12,6 +12,7 @@ from pathlib import Path
 from exporter.errors import InputError
 from exporter.model import Transcript
 from exporter.readers.base import Reader, read_text
+from exporter.readers.html_transcript import HtmlTranscriptReader
 from exporter.readers.otter import OtterReader
 from exporter.readers.podcast_json import PodcastJsonReader
 from exporter.readers.rev import RevReader
@@ -34,6 +35,7 @@ READERS: tuple[Reader, ...] = (
     DeepgramReader(),
     AssemblyAIReader(),
     WhisperCppReader(),
+    HtmlTranscriptReader(),
 )
 
 #: Names accepted by ``--input-format``.
