@@ -27,7 +27,7 @@ from exporter.chapters import from_questions as from_questions_of
 from exporter.errors import InputError, UsageError
 from exporter.fsutil import atomic_write, refuse_inputs, refuse_read_only
 from exporter.model import AlignOptions, Chapter, Transcript
-from exporter.readers.base import read_text
+from exporter.readers.base import read_text, title_like
 from exporter.writers.id3 import (
     WriteReport,
     inspect_mp3,
@@ -273,6 +273,11 @@ def is_chapter_list(source: str | os.PathLike[str] | Transcript | None) -> bool:
     return chapter_detect_soft(text) is not None
 
 
+#: The share of a timed file's lines that must read as titles for it to be a
+#: chapter list rather than a transcript.
+TITLE_SHARE = 0.8
+
+
 def chapter_detect_soft(text: str) -> str | None:
     """The chapter format of ``text`` when it is clearly a chapter list, not a
     transcript: a structured format, or timestamp lines that no transcript reader
@@ -290,7 +295,13 @@ def chapter_detect_soft(text: str) -> str | None:
         except InputError:
             return fmt.name if fmt.name == "timestamps" else None
         speakers = len(data.speakers)
-        return fmt.name if speakers > 3 and speakers > len(data.turns) / 2 else None
+        if speakers > 3 and speakers > len(data.turns) / 2:
+            return fmt.name  # one "speaker" per line: "Chapter One: Things Get Worse"
+        # Short lines without a sentence's end ("00:00:13 Prologue: The Minder") are
+        # titles; a transcript's lines are speech.
+        said = [f"{t.speaker}: {t.text}" if t.speaker else t.text for t in data.turns]
+        titles = sum(1 for line in said if title_like(line))
+        return fmt.name if titles >= TITLE_SHARE * len(said) else None
     return None
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from exporter import timecode
 from exporter.chapterfiles import list_warnings, read_chapter_file
-from exporter.chapterplan import plan_chapters
+from exporter.chapterplan import is_chapter_list, plan_chapters
 from exporter.errors import InputError
 from exporter.readers import read_transcript
 from tests.conftest import ROOT
@@ -106,3 +106,10 @@ def test_real_transcripts_are_read_clean_or_refused_by_name(name: str) -> None:
         found = [m for m in _NOT_SPEECH.findall(turn.text) if not re.fullmatch(
             r"\d{1,2}:\d\d", m) or f"[{m}" in turn.text or f"({m}" in turn.text]
         assert not found, (turn.line, found[:3])
+
+
+@needs_corpus
+def test_chapter_lists_and_transcripts_are_told_apart() -> None:
+    # What `chapters preview FILE` and `chapters export FILE` decide first.
+    assert [n for n in CHAPTER_COUNTS if not is_chapter_list(CORPUS / "chapters" / n)] == []
+    assert [n for n in TRANSCRIPTS if is_chapter_list(CORPUS / "transcripts" / n)] == []

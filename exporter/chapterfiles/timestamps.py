@@ -32,6 +32,8 @@ _ALONE = re.compile(rf"^\s*{_BULLET}[(\[]?(?P<ts>{_TS})[)\]]?\s*$")
 _LINKED = re.compile(rf"\[({_TS})\]\([^)\s]*\)")
 #: Bold or italic markers around a time, the way show notes set it off.
 _EMPHASIS = re.compile(rf"(\*\*|__|\*|_)({_TS})\1")
+#: A subtitle cue's timing line: the file is captions, and the line is never a title.
+_CUE_TIMING = re.compile(rf"{_TS}\s*-->")
 _COMMENT = re.compile(r"^\s*(?:#|;|//)")
 _TOTAL = re.compile(rf"^\s*##\s*total-duration::?\s*(?P<ts>{_TS})")
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
@@ -89,6 +91,8 @@ class TimestampLines(ChapterFormat):
 
     def sniff(self, text: str) -> bool:
         lines = text.split("\n")
+        if any(_CUE_TIMING.search(line) for line in lines):
+            return False  # subtitles: a chapter track is read as WebVTT chapters
         return any(parse_line(line) for line in lines) or any(
             _ALONE.match(_plain(line)) for line in lines)
 
@@ -114,6 +118,9 @@ class TimestampLines(ChapterFormat):
                 continue
             if _COMMENT.match(line):
                 skipped.append(number)
+                continue
+            if _CUE_TIMING.search(line):
+                unread.append(number)
                 continue
             alone = _ALONE.match(_plain(line))
             if alone:

@@ -1,11 +1,11 @@
 """Otter.ai exports: a ``Speaker  H:MM:SS`` line, then the speech on the lines below.
 
-Also the same pasted into Markdown (``**Speaker**    0:00``, ``**Speaker** [0:00] text``,
-``**Speaker:** \\[0:00\\]``), Zoom's saved transcripts (``[Speaker] 11:02:09``) and
-Otter with one space between name and time. One space alone would also match a
-sentence that ends in a clock time ("we met at 10:30"), so such a label is a speaker
-only when it comes back: the name of someone who speaks once is set off by markup or
-two spaces in every export seen.
+Also the same pasted into Markdown (``**Speaker**    0:00``, ``**Speaker** [0:00]
+text``, ``**Speaker:** \\[0:00\\]``), Zoom's saved transcripts (``[Speaker] 11:02:09``),
+``Speaker 0: 00:00:16`` alone on its line (tstbtc), and Otter with one space between
+name and time. One space alone would also match a sentence that ends in a clock time
+("we met at 10:30"), so such a label is a speaker only when it comes back: the name
+of someone who speaks once is set off by markup or two spaces in every export seen.
 """
 
 from __future__ import annotations
@@ -23,6 +23,10 @@ _MARKED = re.compile(
     rf"\\?[\[(]?(?P<ts>{TIMESTAMP})\\?[\])]?")
 
 
+#: ``Name: 00:00:16`` alone on its line, the speech below (tstbtc, some show notes).
+_COLON_HEADER = re.compile(rf"^\s*(?P<name>{SPEAKER}):\s+(?P<ts>{TIMESTAMP})\s*$")
+
+
 class OtterReader(LineReader):
     name = "otter"
     extensions = (".txt", ".md")
@@ -33,6 +37,9 @@ class OtterReader(LineReader):
     )
 
     def plain(self, line: str) -> str:
+        colon = _COLON_HEADER.match(line)
+        if colon is not None:
+            return f"{colon['name'].strip()}\t{colon['ts']}"
         marked = _MARKED.match(line)
         if marked is None:
             return line

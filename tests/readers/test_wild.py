@@ -165,3 +165,10 @@ def test_a_timing_line_without_the_blank_line_before_it_starts_a_cue() -> None:
     text = ("WEBVTT\n\n00:04:46.000 --> 00:04:48.000\nyeah yeah what\n"
             "00:04:48.000 --> 00:04:50.000\nthis will happen\n")
     assert turns(text) == [(286.0, "", "yeah yeah what this will happen")]
+
+
+def test_block_headers_with_a_colon_and_front_matter() -> None:
+    text = ("---\ntitle: \"Bitcoin Core 27.0\"\nspeakers: []\n---\nSpeaker 0: 00:00:16\n\n"
+            "Live from Utrecht.\nHey Sjoerd.\n\nSpeaker 1: 00:00:20\n\nHello.\n")
+    assert turns(text) == [(16.0, "Speaker 0", "Live from Utrecht. Hey Sjoerd."),
+                           (20.0, "Speaker 1", "Hello.")]
