@@ -22,7 +22,7 @@ from exporter import __version__, timecode
 from exporter.audio import audio_duration
 from exporter.batch import Outcome, read_manifest, run_batch
 from exporter.chapterfiles import EXPORT_FORMATS
-from exporter.errors import ExporterError, UsageError
+from exporter.errors import ExporterError, UsageError, line_list
 from exporter.inspect import speaker_times, to_json, turn_durations
 from exporter.model import AlignOptions, Chapter
 from exporter.pipeline import (
@@ -286,6 +286,9 @@ def inspect(app: App, transcript: str, input_format: str | None, as_json: bool) 
             click.echo(f"  {number:>3}. {start:<8}  {chapter.title}")
     else:
         click.echo("Chapters: none found")
+    if data.unread:
+        click.echo(f"Not read as speech: {line_list(data.unread)} (text before the first "
+                   "turn, footers)")
 
 
 @cli.command()

@@ -49,6 +49,7 @@ def to_json(transcript: Transcript) -> dict[str, Any]:
         "turns": [_turn_json(turn) for turn in transcript.turns],
         "chapters": [{"title": c.title, "start": c.start} for c in transcript.chapters],
         "warnings": list(transcript.warnings),
+        "unread": list(transcript.unread),
     }
 
 

@@ -94,6 +94,9 @@ class Transcript:
     source: str = ""
     format: str = ""
     questions: tuple[str, ...] = field(default=())
+    #: 1-based numbers of the lines not read as speech or structure: the text before
+    #: the first turn (a page's summary and links), a service's footer.
+    unread: tuple[int, ...] = field(default=())
 
     @property
     def speakers(self) -> list[str]:

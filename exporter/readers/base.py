@@ -259,7 +259,8 @@ def _finish_turn(raw: RawTurn, source: str) -> Turn | None:
 
 
 def assemble(raw: list[RawTurn], source: str, fmt: str, *, warnings: list[str] | None = None,
-             titles_after: bool = False, questions: list[str] | None = None) -> Transcript:
+             titles_after: bool = False, questions: list[str] | None = None,
+             unread: list[int] | None = None) -> Transcript:
     """Apply the shared rules to a reader's raw turns and build the :class:`Transcript`.
 
     :param titles_after: look for untimed chapter titles after the last turn (text formats).
@@ -288,7 +289,7 @@ def assemble(raw: list[RawTurn], source: str, fmt: str, *, warnings: list[str] |
         raise InputError("no turn has any words", source)
     return Transcript(turns=tuple(turns), chapters=tuple(Chapter(t) for t in titles),
                       warnings=tuple(warnings), source=source, format=fmt,
-                      questions=tuple(questions or ()))
+                      questions=tuple(questions or ()), unread=tuple(sorted(unread or ())))
 
 
 _LABEL = re.compile(rf"^\s*(?:\*\*|__|\[)?\s*(?P<name>{SPEAKER})\s*:?\s*(?:\*\*|__|\])?\s*:")
@@ -344,6 +345,7 @@ class LineReader(Reader):
         lines = text.split("\n")
         raw: list[RawTurn] = []
         preamble: list[str] = []
+        unread: list[int] = []
         warnings: list[str] = []
         accepted = self.speakers(text)
         number = 0
@@ -352,6 +354,7 @@ class LineReader(Reader):
             number += 1
             header_line = number
             if FOOTER.match(line):
+                unread.append(number)
                 warnings.append(f"{source}, line {number}: {line.strip()!r} is the service's "
                                 "footer, not speech; left out")
                 continue
@@ -375,6 +378,8 @@ class LineReader(Reader):
                         raw[-1].paragraphs.append(Paragraph(number, line.strip()))
                 else:
                     preamble.append(line)
+                    if line.strip():
+                        unread.append(number)
                 continue
             start = parse_stamp(match["ts"], source, number)
             speaker = (match["speaker"] or "").strip()
@@ -397,4 +402,4 @@ class LineReader(Reader):
         questions = [_BULLET.sub("", q.strip()) for q in preamble
                      if _BULLET.match(q.strip()) and "?" in q]
         return assemble(raw, source, self.name, warnings=warnings, titles_after=True,
-                        questions=questions)
+                        questions=questions, unread=unread)

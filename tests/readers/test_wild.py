@@ -39,6 +39,7 @@ def test_otter_footer_is_left_out_with_a_warning() -> None:
     assert [t.text for t in data.turns] == ["Hello there.", "Hi."]
     assert data.warnings == ("ep.txt, line 7: 'Transcribed by https://otter.ai' is the "
                              "service's footer, not speech; left out",)
+    assert data.unread == (7,)
 
 
 @pytest.mark.parametrize("text", [
