@@ -18,6 +18,7 @@ from typing import Any
 
 from exporter.errors import InputError
 from exporter.readers.base import SPEAKER, Paragraph, RawTurn, parse_stamp
+from exporter.readers.rollup import Unroller, is_rollup
 from exporter.timecode import TIMESTAMP
 
 TIMING = re.compile(rf"^\s*(?P<start>{TIMESTAMP})\s*-->\s*(?P<end>{TIMESTAMP})(?:\s+.*)?$")
@@ -146,6 +147,7 @@ def read_cue_blocks(text: str, source: str, *, skip_first: bool) -> list[RawTurn
     segments: list[tuple[str | None, str, Paragraph]] = []
     block: list[tuple[int, str]] = []
     first = True
+    unroller = Unroller() if is_rollup(text) else None
 
     def flush() -> None:
         nonlocal first
@@ -170,6 +172,10 @@ def read_cue_blocks(text: str, source: str, *, skip_first: bool) -> list[RawTurn
         if end < start:
             raise InputError("the cue ends before it starts", source, number)
         body = "\n".join(text for _, text in block[timing_at + 1:])
+        if unroller is not None:
+            segments.extend((None, "", para)
+                            for para in unroller.paragraphs(body, start, end, source, number))
+            return
         speaker, plain, kind = cue_speaker(body)
         if plain:
             segments.append((speaker, kind, Paragraph(number, plain, start, end)))

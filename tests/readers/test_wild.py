@@ -173,3 +173,20 @@ def test_block_headers_with_a_colon_and_front_matter() -> None:
             "Live from Utrecht.\nHey Sjoerd.\n\nSpeaker 1: 00:00:20\n\nHello.\n")
     assert turns(text) == [(16.0, "Speaker 0", "Live from Utrecht. Hey Sjoerd."),
                            (20.0, "Speaker 1", "Hello.")]
+
+
+def test_youtube_roll_up_captions_say_each_word_once_with_its_time() -> None:
+    text = ("WEBVTT\nKind: captions\nLanguage: en\n\n"
+            "00:04:46.070 --> 00:04:46.470 align:start position:0%\nyeah\n\n"
+            "00:04:46.470 --> 00:05:04.080 align:start position:0%\nyeah\n"
+            "<c.colorCCCCCC>what</c>\n"
+            "00:05:04.080 --> 00:05:05.069 align:start position:0%\n"
+            "this<00:05:04.199><c> will</c><c.colorE5E5E5><00:05:04.379><c> happen</c></c>\n\n"
+            "00:05:05.069 --> 00:05:05.400 align:start position:0%\n"
+            "this will<c.colorE5E5E5> happen</c>\n\n"
+            "00:05:05.400 --> 00:05:07.000 align:start position:0%\n"
+            "this will happen\nyeah yeah<00:05:06.000><c> yeah</c>\n")
+    (turn,) = parse_transcript(text).turns
+    assert turn.text == "yeah what this will happen yeah yeah yeah"
+    assert [(a.word_index, a.time) for a in turn.anchors] == [
+        (1, 286.47), (2, 304.08), (3, 304.199), (4, 304.379), (5, 305.4), (7, 306.0)]
