@@ -27,6 +27,8 @@ SPEAKER = r"[^\W\d_][^:\[\]()<>{}\n]{0,59}?"
 #: words after it; in a note such as Rev's ``[inaudible 00:00:42]`` the note stays.
 _INLINE_STAMP = re.compile(
     rf"[\[(](?P<note>[^\[\]()\d:]*?)\s*(?P<ts>{timecode.TIMESTAMP})[\])]:?")
+#: An HTML tag or Markdown emphasis: how the text was set, never words.
+_MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|\*\*|__")
 _ENTITY = re.compile(r"&(?:#\d{1,6}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 #: A line that is only a time (a continuation stamp), or a time and then speech.
 _STAMP_LINE = re.compile(
@@ -235,7 +237,7 @@ def _finish_turn(raw: RawTurn, source: str) -> Turn | None:
         anchors.append(Anchor(len(words), ms / 1000))
 
     for para in raw.paragraphs:
-        if _ENTITY.search(para.text):  # pasted from a web page: "y&#39;all" is "y'all"
+        if _ENTITY.search(para.text):  # "y&#39;all" is "y'all"
             para = replace(para, text=html.unescape(para.text))
         if para.start_ms is not None and words:
             add_anchor(para.start_ms, para.line)
@@ -398,6 +400,9 @@ class LineReader(Reader):
             if rest:
                 turn.paragraphs.append(Paragraph(number, rest))
             raw.append(turn)
+        for turn in raw:
+            for para in turn.paragraphs:  # a paste from a web page or Markdown
+                para.text = _MARKUP.sub("", para.text)
         _refuse_untimed_turns(raw, source, self.description)
         questions = [_BULLET.sub("", q.strip()) for q in preamble
                      if _BULLET.match(q.strip()) and "?" in q]

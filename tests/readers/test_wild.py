@@ -92,28 +92,41 @@ def test_a_turn_without_a_time_is_refused_not_given_to_the_last_speaker() -> Non
 speech = st.lists(st.sampled_from(["we", "built", "it", "in", "Go", "today", "and", "so"]),
                   min_size=1, max_size=8).map(" ".join)
 #: Marks inside a turn, as Rev, Otter and show-notes pages write them; {} is a time.
-noise = st.sampled_from(["[{}]", "\n({}):\n", "[inaudible {}]", "&#39;"])
+noise = st.sampled_from(["[{}]", "\n({}):\n", "[inaudible {}]", "&#39;", "<b>", "**"])
+#: How each text format opens a turn at time {t} for speaker {s}, and its footer.
+HEADERS = {
+    "rev": "{s} ({t}):\n",
+    "otter": "{s}  {t}\n",
+    "stamped": "{t} {s}: ",
+    "shownotes": "[{t}] {s}: ",
+}
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["Ann", "Bob"]), speech,
-                          st.lists(st.tuples(noise, speech), max_size=3)),
-                min_size=1, max_size=6))
+@pytest.mark.parametrize("fmt", sorted(HEADERS))
+@settings(max_examples=40, deadline=None)
+@given(spoken=st.lists(st.tuples(st.sampled_from(["Ann", "Bob"]), speech,
+                                 st.lists(st.tuples(noise, speech), max_size=3)),
+                       min_size=1, max_size=6),
+       footer=st.booleans())
 def test_no_timestamp_or_markup_reaches_the_words(
-        spoken: list[tuple[str, str, list[tuple[str, str]]]]) -> None:
+        fmt: str, spoken: list[tuple[str, str, list[tuple[str, str]]]], footer: bool) -> None:
     lines, words = [], 0
     for index, (speaker, first, extra) in enumerate(spoken):
-        lines.append(f"{speaker} ({timecode.format_time(index * 60)}):")
         body = [first]
         words += len(first.split())
         for number, (mark, more) in enumerate(extra, 1):
+            if fmt == "stamped" and mark.startswith("\n"):
+                mark = "[{}]"  # a line opening with a time is a turn of its own there
             body += [mark.format(timecode.format_time(index * 60 + number * 10)), more]
             words += len(more.split()) + ("inaudible" in mark) + (mark == "&#39;")
-        lines += [" ".join(body), ""]
-    data = parse_transcript("\n".join(lines))
-    text = " ".join(t.text for t in data.turns)
-    assert not _STAMPISH.search(text), text
-    assert len(text.split()) == words
+        text = " ".join(body) + (" </b>" if "<b>" in body else "")
+        lines += [HEADERS[fmt].format(s=speaker, t=timecode.format_time(index * 60)) + text, ""]
+    if footer:
+        lines.append("Transcribed by https://otter.ai")
+    data = parse_transcript("\n".join(lines), "t.txt", fmt)
+    said = " ".join(t.text for t in data.turns)
+    assert not _STAMPISH.search(said), said
+    assert len(said.split()) == words
 
 
 def cues(*texts: str, vtt: bool = True) -> str:
