@@ -265,3 +265,37 @@ def test_a_webvtt_chapter_track_reads_in_webvtt_py(tmp_path: Path) -> None:
     expected = json.loads(invoke("-q", "chapters", "preview", SAMPLE, "--json").stdout)
     assert [(c.text, c.start_in_seconds, c.end_in_seconds) for c in cues] == [
         (c["title"], int(c["start"]), int(c["end"])) for c in expected["chapters"]]
+
+
+@pytest.fixture(scope="module")
+def vbr_without_xing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """10 s of VBR audio (2 s of silence, then noise) with no Xing header: mutagen
+    estimates its length from the first, quiet frame's bit rate as about 33 s."""
+    path = tmp_path_factory.mktemp("vbr") / "vbr.mp3"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",
+                    "anullsrc=r=44100:cl=mono:d=2", "-f", "lavfi", "-i",
+                    "anoisesrc=d=8:c=pink:r=44100", "-filter_complex",
+                    "[0][1]concat=n=2:v=0:a=1", "-c:a", "libmp3lame", "-q:a", "0",
+                    "-write_xing", "0", str(path)], check=True)
+    return path
+
+
+def test_a_chapter_after_the_real_end_is_refused(vbr_without_xing: Path,
+                                                 tmp_path: Path) -> None:
+    import mutagen
+
+    assert mutagen.File(vbr_without_xing).info.length > 25  # the header's guess
+    episode = temp_copy(vbr_without_xing, tmp_path)
+    before = episode.read_bytes()
+    listed = tmp_path / "chapters.txt"
+    listed.write_text("0:00 Intro\n0:15 After the end\n", encoding="utf-8")
+    written = invoke("chapters", "write", episode, "--chapters", listed)
+    assert written.exit_code == 1
+    assert written.stderr.splitlines()[-1] == (
+        f"Error: {listed}: chapter 'After the end' starts at 00:00:15.000, after the audio "
+        "ends (00:00:10.031)")
+    assert episode.read_bytes() == before
+    listed.write_text("0:00 Intro\n0:05 Noise\n", encoding="utf-8")
+    assert invoke("-q", "chapters", "write", episode, "--chapters", listed).exit_code == 0
+    shown = json.loads(invoke("chapters", "show", episode, "--json").stdout)["chapters"]
+    assert shown[-1]["end"] == pytest.approx(10.031, abs=0.001)

@@ -9,6 +9,7 @@ for each case in tests/chapterfiles and tests/readers still run.
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 
@@ -17,7 +18,7 @@ from exporter.chapterfiles import list_warnings, read_chapter_file
 from exporter.chapterplan import is_chapter_list, plan_chapters
 from exporter.errors import InputError
 from exporter.readers import read_transcript
-from tests.conftest import ROOT
+from tests.conftest import ROOT, ffmpeg_exe
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(),
@@ -113,3 +114,26 @@ def test_chapter_lists_and_transcripts_are_told_apart() -> None:
     # What `chapters preview FILE` and `chapters export FILE` decide first.
     assert [n for n in CHAPTER_COUNTS if not is_chapter_list(CORPUS / "chapters" / n)] == []
     assert [n for n in TRANSCRIPTS if is_chapter_list(CORPUS / "transcripts" / n)] == []
+
+
+MP3S = sorted((CORPUS / "mp3").rglob("*.mp3")) if CORPUS.is_dir() else []
+#: Random bytes in which sync patterns happen to chain: no count is right there.
+NOT_AUDIO = {"garbage.mp3"}
+
+
+@needs_corpus
+def test_the_frame_count_is_the_decoded_length_of_real_mp3s() -> None:
+    from exporter.audio import mp3_length
+
+    compared, wrong = 0, []
+    for path in MP3S:
+        probe = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(path), "-ac", "1",
+                                "-ar", "8000", "-f", "s16le", "-"], capture_output=True)
+        counted = mp3_length(path)
+        if not probe.stdout or counted is None or path.name in NOT_AUDIO:
+            continue
+        compared += 1
+        decoded = len(probe.stdout) / 2 / 8000
+        if abs(counted - decoded) > 0.1:
+            wrong.append((path.name, round(counted, 3), round(decoded, 3)))
+    assert compared > 100 and wrong == []

@@ -45,6 +45,7 @@ from mutagen.id3 import (
 from mutagen.id3._tags import save_frame
 from mutagen.id3._util import BitPaddedInt
 
+from exporter.audio import frame_length, mp3_length
 from exporter.errors import AudioError, InputError, OutputError
 from exporter.fsutil import AtomicFile, refuse_read_only
 from exporter.model import Chapter
@@ -113,39 +114,6 @@ _OTHER_FORMATS = [
     (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"%PDF", "a PDF"),
     (b"PK\x03\x04", "a ZIP archive"),
 ]
-_BITRATES = {
-    (1, 1): [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
-    (1, 2): [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
-    (1, 3): [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
-    (2, 1): [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
-    (2, 2): [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
-}
-_RATES = {1: [44100, 48000, 32000], 2: [22050, 24000, 16000], 25: [11025, 12000, 8000]}
-
-
-def _frame_length(header: bytes) -> int | None:
-    """The length of the MPEG audio frame starting with these 4 bytes, or None."""
-    if len(header) < 4 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0:
-        return None
-    version_bits = (header[1] >> 3) & 3
-    layer_bits = (header[1] >> 1) & 3
-    bitrate_index = header[2] >> 4
-    rate_index = (header[2] >> 2) & 3
-    padding = (header[2] >> 1) & 1
-    if version_bits == 1 or layer_bits == 0 or bitrate_index in (0, 15) or rate_index == 3:
-        return None
-    version = {3: 1, 2: 2, 0: 25}[version_bits]
-    layer = 4 - layer_bits
-    key = (1, layer) if version == 1 else (2, 1 if layer == 1 else 2)
-    bitrate = _BITRATES[key][bitrate_index] * 1000
-    rate = _RATES[version][rate_index]
-    if layer == 1:
-        return (12 * bitrate // rate + padding) * 4
-    if layer == 3 and version != 1:
-        return 72 * bitrate // rate + padding
-    return 144 * bitrate // rate + padding
-
-
 def _tail_tags_size(handle: BinaryIO, size: int) -> int:
     """Bytes at the end taken by an ID3v1 and/or APE tag."""
     tail = 0
@@ -169,7 +137,7 @@ def _check_stream(handle: BinaryIO, start: int, end: int, source: str) -> None:
     handle.seek(start)
     head = handle.read(4096)
     first = head.find(b"\xff")
-    while first >= 0 and _frame_length(head[first:first + 4]) is None:
+    while first >= 0 and frame_length(head[first:first + 4]) is None:
         first = head.find(b"\xff", first + 1)
     if first < 0:
         raise AudioError("no MPEG audio frame at the start of the audio", source)
@@ -189,14 +157,14 @@ def _check_stream(handle: BinaryIO, start: int, end: int, source: str) -> None:
     tail = handle.read(window)
     position = 0
     while position < len(tail) - 4:
-        length = _frame_length(tail[position:position + 4])
+        length = frame_length(tail[position:position + 4])
         if length and _chain(tail, position, 3):
             break
         position += 1
     else:
         return  # too little audio to tell; mutagen already found frames
     while position < len(tail):
-        length = _frame_length(tail[position:position + 4])
+        length = frame_length(tail[position:position + 4])
         if length is None:
             return  # trailing data that is not audio; not a cut-off frame
         if position + length > len(tail):
@@ -207,7 +175,7 @@ def _check_stream(handle: BinaryIO, start: int, end: int, source: str) -> None:
 
 def _chain(data: bytes, position: int, count: int) -> bool:
     for _ in range(count):
-        length = _frame_length(data[position:position + 4])
+        length = frame_length(data[position:position + 4])
         if length is None:
             return False
         position += length
@@ -256,7 +224,11 @@ def inspect_mp3(path: str | os.PathLike[str]) -> Mp3Facts:
             _check_stream(handle, audio_start, end, source)
     except OSError as exc:
         raise AudioError(f"cannot read the file ({exc.strerror})", source) from None
-    return Mp3Facts(size, audio_start, length, version if version in (3, 4) else None)
+    # The frames' own count, not the header's estimate: a VBR file without a Xing
+    # header or a damaged one can claim four times its real length.
+    counted = mp3_length(source)
+    return Mp3Facts(size, audio_start, counted if counted is not None else length,
+                    version if version in (3, 4) else None)
 
 
 # -- reading ---------------------------------------------------------------------
