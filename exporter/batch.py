@@ -40,6 +40,10 @@ class Episode:
     chapters: Path | None = None
     outdir: Path | None = None
     line: int | None = None
+    #: Why the episode cannot run (a file without its partner in a folder), and the
+    #: outcome that gives: ``failed`` for an MP3 without a transcript, ``skipped``
+    #: for a transcript without an MP3.
+    problem: tuple[str, str] | None = None
 
     @property
     def name(self) -> str:
@@ -78,7 +82,7 @@ def read_manifest(manifest: str | os.PathLike[str],
     path = Path(manifest)
     if path.is_dir():
         episodes = list(_from_folder(path))
-        if not episodes:
+        if not any(e.audio.is_file() for e in episodes):
             raise InputError("no .mp3 files in this folder", path)
     elif path.is_file():
         episodes = list(_from_csv(path))
@@ -88,8 +92,7 @@ def read_manifest(manifest: str | os.PathLike[str],
         raise InputError("no such file or folder", path)
     if base is not None:
         episodes = [e if e.outdir is not None else
-                    Episode(e.transcript, e.audio, e.chapters,
-                            Path(base) / default_outdir(e.audio), e.line) for e in episodes]
+                    replace(e, outdir=Path(base) / default_outdir(e.audio)) for e in episodes]
     seen: dict[Path, Episode] = {}
     for episode in episodes:
         key = Path(os.path.abspath(episode.folder))
@@ -101,18 +104,41 @@ def read_manifest(manifest: str | os.PathLike[str],
     return episodes
 
 
+#: A chapter list beside an episode in a folder: ``NAME.chapters.txt`` for ``NAME.mp3``.
+CHAPTERS_SUFFIX = ".chapters"
+
+
 def _from_folder(folder: Path) -> Iterator[Episode]:
+    """Each MP3 with the transcript of the same name (and ``NAME.chapters.*``); an
+    MP3 without a transcript, or a transcript without an MP3, is reported, not lost."""
     extensions = [ext for reader in READERS for ext in reader.extensions]
     order = [".txt", *dict.fromkeys(e for e in extensions if e != ".txt")]
+    paired: set[Path] = set()
     for audio in sorted(folder.glob("*.mp3")):
         candidates = [audio.with_suffix(ext) for ext in order]
-        transcript = next((c for c in candidates if c.is_file()), candidates[0])
-        yield Episode(transcript, audio)
+        transcript = next((c for c in candidates if c.is_file()), None)
+        chapters = next((c for c in (audio.with_suffix(CHAPTERS_SUFFIX + ext) for ext in order)
+                         if c.is_file()), None)
+        paired.update(p for p in (transcript, chapters) if p is not None)
+        if transcript is None:
+            looked = ", ".join(c.name for c in candidates)
+            yield Episode(candidates[0], audio, problem=(
+                "failed", f"no transcript beside {audio.name} (looked for {looked})"))
+        else:
+            yield Episode(transcript, audio, chapters)
+    for path in sorted(folder.iterdir()):
+        if (path.suffix.lower() in order and path.is_file() and path not in paired
+                and not path.name.startswith(".")):
+            audio = path.with_suffix(".mp3")
+            if path.stem.endswith(CHAPTERS_SUFFIX):
+                audio = path.with_name(path.stem[:-len(CHAPTERS_SUFFIX)] + ".mp3")
+            yield Episode(path, audio, problem=("skipped",
+                                                f"no {audio.name} beside {path.name}; not run"))
 
 
 def _from_csv(path: Path) -> Iterator[Episode]:
     text, _ = read_text(path)
-    rows = list(csv.reader(text.splitlines()))
+    rows = list(csv.reader(text.splitlines(), delimiter=_delimiter(text)))
     header = [cell.strip().lower() for cell in rows[0]] if rows else []
     if header and header[0] == "transcript":
         unknown = [c for c in header if c not in COLUMNS]
@@ -138,6 +164,18 @@ def _from_csv(path: Path) -> Iterator[Episode]:
         yield Episode(here / values["transcript"], here / values["audio"],
                       here / chapters if chapters else None,
                       here / outdir if outdir else None, number)
+
+
+def _delimiter(text: str) -> str:
+    """The manifest's separator: a comma, or the semicolon or tab that spreadsheets
+    write in many locales, whichever the first row uses most.
+
+    >>> _delimiter("transcript;audio\\nep1.txt;ep1.mp3"), _delimiter("a.txt,b.mp3")
+    (';', ',')
+    """
+    first = next((line for line in text.splitlines()
+                  if line.strip() and not line.lstrip().startswith("#")), "")
+    return max((",", ";", "\t"), key=first.count)
 
 
 def up_to_date(episode: Episode) -> bool:
@@ -168,6 +206,8 @@ def run_one(episode: Episode, force: bool = False,
     An episode that is up to date is skipped, unless its last run needed review:
     that is said again, so that a re-run does not hide it.
     """
+    if episode.problem is not None:
+        return Outcome(episode, *episode.problem)
     if not force and up_to_date(episode):
         if review := earlier_review(episode):
             return Outcome(episode, "review", "up to date, still to review: "

@@ -12,7 +12,7 @@ import pytest
 
 from exporter.batch import Episode, read_manifest
 from exporter.errors import InputError
-from tests.conftest import EPISODE, EPISODE_TRANSCRIPT, invoke
+from tests.conftest import EPISODE, EPISODE_TRANSCRIPT, invoke, run_exporter
 
 SUFFIXES = [".vtt", ".srt", ".mp3", ".chapters.json", ".transcript.json", ".words.json",
             ".html"]
@@ -124,9 +124,44 @@ def test_folder_pairs_any_transcript_extension(tmp_path: Path) -> None:
     (tmp_path / "x.mp3").write_bytes(b"")
     (tmp_path / "x.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nhi\n")
     (tmp_path / "y.mp3").write_bytes(b"")
+    (tmp_path / "x.chapters.txt").write_text("0:00 Intro\n")
+    (tmp_path / "z.vtt").write_text("WEBVTT\n")
+    (tmp_path / "notes.md").write_text("# notes\n")
     episodes = read_manifest(tmp_path)
-    assert episodes == [Episode(tmp_path / "x.srt", tmp_path / "x.mp3"),
-                        Episode(tmp_path / "y.txt", tmp_path / "y.mp3")]
+    looked = "y.txt, y.md, y.docx.txt, y.log, y.srt, y.vtt, y.json, y.html, y.htm"
+    assert episodes == [
+        Episode(tmp_path / "x.srt", tmp_path / "x.mp3", tmp_path / "x.chapters.txt"),
+        Episode(tmp_path / "y.txt", tmp_path / "y.mp3",
+                problem=("failed", f"no transcript beside y.mp3 (looked for {looked})")),
+        Episode(tmp_path / "notes.md", tmp_path / "notes.mp3",
+                problem=("skipped", "no notes.mp3 beside notes.md; not run")),
+        Episode(tmp_path / "z.vtt", tmp_path / "z.mp3",
+                problem=("skipped", "no z.mp3 beside z.vtt; not run"))]
+
+
+def test_every_unpaired_file_is_reported_by_a_real_run(tmp_path: Path) -> None:
+    pair(tmp_path, "ep1")
+    shutil.copyfile(EPISODE, tmp_path / "lonely.mp3")
+    shutil.copyfile(EPISODE_TRANSCRIPT, tmp_path / "orphan.txt")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    result = run_exporter(tmp_path, "run", "--batch", ".", "-o", "out", "--jobs", "1")
+    assert result.returncode == 1, result.stderr
+    assert table(result.stdout) == {"ep1.mp3": "done", "lonely.mp3": "failed",
+                                    "orphan.mp3": "skipped"}
+    assert "no transcript beside lonely.mp3 (looked for lonely.txt, " in result.stdout
+    assert "no orphan.mp3 beside orphan.txt; not run" in result.stdout
+    assert result.stdout.rstrip().endswith("1 done, 0 review, 1 skipped, 1 failed")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+def test_manifests_as_spreadsheets_write_them(tmp_path: Path, separator: str) -> None:
+    manifest = tmp_path / "list.csv"
+    manifest.write_text(separator.join(["transcript", "audio", "chapters", "outdir"]) + "\n"
+                        + separator.join(["a.txt", "a.mp3", "", "out/a"]) + "\n",
+                        encoding="utf-8")
+    assert read_manifest(manifest) == [Episode(tmp_path / "a.txt", tmp_path / "a.mp3",
+                                               None, tmp_path / "out" / "a", 2)]
 
 
 def test_empty_folder_and_missing_manifest(tmp_path: Path) -> None:
