@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from exporter.chapters import MAX_CHAPTERS, finish, from_questions, place_titles, short_title
+from exporter.chapters import (
+    MAX_CHAPTERS,
+    check_id3_count,
+    finish,
+    from_questions,
+    place_titles,
+    short_title,
+)
 from exporter.errors import InputError
 from exporter.model import Chapter
 from exporter.readers import read_transcript
@@ -65,11 +72,19 @@ def test_finish_makes_chapters_contiguous() -> None:
     ([Chapter("A", 0.0), Chapter(" ", 5.0)], "a chapter has an empty title"),
     ([Chapter("A", 0.0), Chapter("B", 25.0)], "after the audio ends"),
     ([Chapter("A", 0.0), Chapter("B")], "has no start time"),
-    ([Chapter(f"C{i}", float(i)) for i in range(MAX_CHAPTERS + 1)], "holds at most 255"),
 ])
 def test_finish_refuses(chapters: list[Chapter], message: str) -> None:
     with pytest.raises(InputError, match=message):
-        finish(chapters, 20.0 if len(chapters) < 10 else 1000.0, "list.txt")
+        finish(chapters, 20.0, "list.txt")
+
+
+def test_the_id3_limit_is_the_writers_not_every_formats() -> None:
+    many = [Chapter(f"C{i}", float(i)) for i in range(MAX_CHAPTERS + 1)]
+    assert len(finish(many, None, "list.txt")) == MAX_CHAPTERS + 1  # JSON, Podlove: fine
+    check_id3_count(many[:-1], "list.txt")
+    with pytest.raises(InputError, match=r"list\.txt: 256 chapters; an ID3 table of "
+                                         r"contents holds at most 255"):
+        check_id3_count(many, "list.txt")
 
 
 def test_chapters_from_questions() -> None:

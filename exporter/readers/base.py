@@ -27,8 +27,10 @@ SPEAKER = r"[^\W\d_][^:\[\]()<>{}\n]{0,59}?"
 #: words after it; in a note such as Rev's ``[inaudible 00:00:42]`` the note stays.
 _INLINE_STAMP = re.compile(
     rf"[\[(](?P<note>[^\[\]()\d:]*?)\s*(?P<ts>{timecode.TIMESTAMP})[\])]:?")
-#: An HTML tag or Markdown emphasis: how the text was set, never words.
-_MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|\*\*|__")
+#: An HTML tag of text formatting, or Markdown emphasis: how the text was set, never
+#: words ("Q&A <with> AT&T", a literal, stays).
+_MARKUP = re.compile(r"</?(?:a|b|big|br|code|div|em|font|i|mark|p|s|small|span|strong|sub|"
+                     r"sup|u)(?:\s[^<>]*)?/?>|\*\*|__", re.I)
 _ENTITY = re.compile(r"&(?:#\d{1,6}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 #: A line that is only a time (a continuation stamp), or a time and then speech.
 _STAMP_LINE = re.compile(
