@@ -16,6 +16,7 @@ from pathlib import Path
 from exporter.align.aligner import Alignment, TurnAlignment, align
 from exporter.fsutil import atomic_write, refuse_inputs
 from exporter.model import AlignOptions, Transcript, Word
+from exporter.ownership import note_written, refuse_foreign
 from exporter.readers import read_transcript
 from exporter.writers.words import render_words
 
@@ -72,7 +73,8 @@ def align_episode(transcript: str | os.PathLike[str] | Transcript,
                   options: AlignOptions | None = None,
                   input_format: str | None = None,
                   progress: Callable[[str, float], None] | None = None,
-                  output: str | os.PathLike[str] | None = None) -> AlignResult:
+                  output: str | os.PathLike[str] | None = None,
+                  force: bool = False) -> AlignResult:
     """Read a transcript (or take one already read) and align every word of it to the
     episode audio.
 
@@ -80,6 +82,8 @@ def align_episode(transcript: str | os.PathLike[str] | Transcript,
         :class:`~exporter.model.AlignOptions`).
     :param output: where to write the word timings as JSON (see
         :mod:`exporter.writers.words`), if anywhere.
+    :param force: replace ``output`` even when exporter did not write it, or it was
+        edited since.
     :raises InputError: for an unusable transcript.
     :raises AudioError: for audio that cannot be decoded.
     :raises OutputError: for an output that is one of the inputs (before any work),
@@ -87,6 +91,7 @@ def align_episode(transcript: str | os.PathLike[str] | Transcript,
     """
     if output is not None:
         refuse_inputs([output], {"transcript": source_path(transcript), "audio": audio})
+        refuse_foreign([output], force)
     data = transcript_of(transcript, input_format)
     options = options or AlignOptions()
     alignment = align(data, audio, jobs=options.jobs, offset=options.offset,
@@ -110,6 +115,7 @@ def align_episode(transcript: str | os.PathLike[str] | Transcript,
             os.fspath(audio), [(t.index, t.confidence) for t in low], len(alignment.turns)))
     if output is not None and os.fspath(output) != "-":
         atomic_write(output, render_words(alignment, result.review))
+        note_written([output])
     return result
 
 

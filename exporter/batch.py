@@ -95,6 +95,8 @@ def read_manifest(manifest: str | os.PathLike[str],
                     replace(e, outdir=Path(base) / default_outdir(e.audio)) for e in episodes]
     seen: dict[Path, Episode] = {}
     for episode in episodes:
+        if episode.problem is not None:
+            continue  # it writes nothing
         key = Path(os.path.abspath(episode.folder))
         if key in seen:
             raise InputError(f"two episodes would write to {str(episode.folder)!r}: "
@@ -114,6 +116,7 @@ def _from_folder(folder: Path) -> Iterator[Episode]:
     extensions = [ext for reader in READERS for ext in reader.extensions]
     order = [".txt", *dict.fromkeys(e for e in extensions if e != ".txt")]
     paired: set[Path] = set()
+    partner: dict[Path, Path] = {}
     for audio in sorted(folder.glob("*.mp3")):
         candidates = [audio.with_suffix(ext) for ext in order]
         transcript = next((c for c in candidates if c.is_file()), None)
@@ -125,6 +128,7 @@ def _from_folder(folder: Path) -> Iterator[Episode]:
             yield Episode(candidates[0], audio, problem=(
                 "failed", f"no transcript beside {audio.name} (looked for {looked})"))
         else:
+            partner[audio] = transcript
             yield Episode(transcript, audio, chapters)
     for path in sorted(folder.iterdir()):
         if (path.suffix.lower() in order and path.is_file() and path not in paired
@@ -132,8 +136,9 @@ def _from_folder(folder: Path) -> Iterator[Episode]:
             audio = path.with_suffix(".mp3")
             if path.stem.endswith(CHAPTERS_SUFFIX):
                 audio = path.with_name(path.stem[:-len(CHAPTERS_SUFFIX)] + ".mp3")
-            yield Episode(path, audio, problem=("skipped",
-                                                f"no {audio.name} beside {path.name}; not run"))
+            why = (f"{audio.name} is paired with {partner[audio].name}; {path.name} not used"
+                   if audio in partner else f"no {audio.name} beside {path.name}; not run")
+            yield Episode(path, audio, problem=("skipped", why))
 
 
 def _from_csv(path: Path) -> Iterator[Episode]:
@@ -216,7 +221,7 @@ def run_one(episode: Episode, force: bool = False,
     began = time.perf_counter()
     try:
         result = run_episode(episode.transcript, episode.audio, episode.folder,
-                             chapters_file=episode.chapters,
+                             chapters_file=episode.chapters, force=force,
                              options=replace(options or AlignOptions(), jobs=1))
     except ExporterError as exc:
         return Outcome(episode, "failed", str(exc), time.perf_counter() - began)

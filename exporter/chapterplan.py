@@ -27,6 +27,7 @@ from exporter.chapters import from_questions as from_questions_of
 from exporter.errors import InputError, UsageError
 from exporter.fsutil import atomic_write, refuse_inputs, refuse_read_only
 from exporter.model import AlignOptions, Chapter, Transcript
+from exporter.ownership import note_written, refuse_foreign
 from exporter.readers.base import read_text, title_like
 from exporter.writers.id3 import (
     WriteReport,
@@ -164,7 +165,8 @@ def write_episode_chapters(episode: str | os.PathLike[str], *,
                            output: str | os.PathLike[str] | None = None,
                            backup: bool = False, dry_run: bool = False,
                            input_format: str | None = None,
-                           force: bool = False, options: AlignOptions | None = None,
+                           force: bool = False, replace: bool = False,
+                           options: AlignOptions | None = None,
                            progress: Callable[[str, float], None] | None = None
                            ) -> ChapterWrite:
     """Plan chapters for an episode and write them into its ID3 tag.
@@ -181,6 +183,7 @@ def write_episode_chapters(episode: str | os.PathLike[str], *,
     if output is not None:
         refuse_inputs([output], {"transcript": transcript, "chapter list": chapters_file,
                                  "chapter image": image})
+        refuse_foreign([output], force)
     elif not dry_run and not force:
         refuse_read_only(episode)  # now, not after the alignment
     facts = inspect_mp3(episode)
@@ -193,7 +196,10 @@ def write_episode_chapters(episode: str | os.PathLike[str], *,
                                     input_format=input_format, progress=progress)
     check_id3_count(plan.chapters, os.fspath(chapters_file or transcript or episode))
     report = write_chapters(episode, plan.chapters, version=version, image=image,
-                            output=output, backup=backup, dry_run=dry_run, force=force)
+                            output=output, backup=backup, dry_run=dry_run, force=force,
+                            replace=replace)
+    if output is not None and report.written:
+        note_written([output])
     return ChapterWrite(plan, report)
 
 
@@ -228,7 +234,8 @@ def export_chapters(source: str | os.PathLike[str], fmt: str, *,
                     transcript: str | os.PathLike[str] | None = None,
                     audio: str | os.PathLike[str] | None = None,
                     input_format: str | None = None,
-                    output: str | os.PathLike[str] | None = None) -> tuple[str, ChapterPlan]:
+                    output: str | os.PathLike[str] | None = None,
+                    force: bool = False) -> tuple[str, ChapterPlan]:
     """Chapters from a tagged MP3, a chapter file or a transcript, in ``fmt``, written
     to ``output`` when one is given (``"-"`` or None: only returned).
 
@@ -240,6 +247,7 @@ def export_chapters(source: str | os.PathLike[str], fmt: str, *,
     writer = export_format(fmt)
     if output is not None:
         refuse_inputs([output], {"source": source, "transcript": transcript, "audio": audio})
+        refuse_foreign([output], force)
     duration = audio_duration(audio) if audio is not None else None
     if _looks_like_mp3(source):
         tagged = read_chapters(source)
@@ -259,6 +267,7 @@ def export_chapters(source: str | os.PathLike[str], fmt: str, *,
     text = writer.render(plan.chapters)
     if output is not None and os.fspath(output) != "-":
         atomic_write(output, text)
+        note_written([output])
     return text, plan
 
 

@@ -202,6 +202,12 @@ def input_format_option(func: F) -> F:
         help="Transcript format; detected from the content when omitted.")(func)
 
 
+def replace_option(func: F) -> F:
+    return click.option("--force", is_flag=True,
+                        help="Replace output files that exporter did not write, or that "
+                             "were edited since it did (kept otherwise).")(func)
+
+
 def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True,
                         help="Print machine-readable JSON instead of a table.")(func)
@@ -313,6 +319,7 @@ def inspect(app: App, transcript: str, input_format: str | None, as_json: bool) 
 @click.option("--speaker-labels", type=click.Choice(LABEL_MODES), default=None,
               help="auto: name the speaker at each change when there are several; "
                    "always: on every cue; never.")
+@replace_option
 @input_format_option
 @json_option
 @pass_app
@@ -320,8 +327,8 @@ def subtitles(app: App, transcript: str, outputs: tuple[str, ...], fmt: str | No
               audio: str | None, options: AlignOptions, preset: str,
               max_line_chars: int | None,
               max_lines: int | None, min_duration: float | None, max_duration: float | None,
-              max_cps: float | None, speaker_labels: str | None, input_format: str | None,
-              as_json: bool) -> None:
+              max_cps: float | None, speaker_labels: str | None, force: bool,
+              input_format: str | None, as_json: bool) -> None:
     """Write WebVTT and SRT subtitles for TRANSCRIPT that follow a subtitling style guide."""
     style = PRESETS[preset].with_options(
         max_line_chars=max_line_chars, max_lines=max_lines, min_duration=min_duration,
@@ -331,7 +338,7 @@ def subtitles(app: App, transcript: str, outputs: tuple[str, ...], fmt: str | No
         outputs = (f"{stem}.{fmt or 'vtt'}",)
     result = app.with_progress(audio, lambda progress: make_subtitles(
         transcript, outputs, style, fmt=fmt, audio=audio, input_format=input_format,
-        options=options, progress=progress))
+        options=options, progress=progress, force=force))
     for path, text in result.outputs:
         if path == "-":
             click.echo(text, nl=False)
@@ -350,15 +357,16 @@ def subtitles(app: App, transcript: str, outputs: tuple[str, ...], fmt: str | No
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write the word timings here as JSON (default: stdout).")
 @alignment_options
+@replace_option
 @input_format_option
 @pass_app
 def align_command(app: App, transcript: str, episode: str, output: str | None,
-                  options: AlignOptions, input_format: str | None) -> None:
+                  options: AlignOptions, force: bool, input_format: str | None) -> None:
     """Align every word of TRANSCRIPT to EPISODE and write the word timings."""
     to_file = output if output and output != "-" else None
     result = app.with_progress(episode, lambda progress: align_episode(
         transcript, episode, options=options, input_format=input_format, progress=progress,
-        output=to_file))
+        output=to_file, force=force))
     alignment = result.alignment
     for turn in alignment.turns:
         app.info(f"turn {turn.index + 1:>3} at {_clock(turn.start)}: {turn.method}, "
@@ -423,7 +431,8 @@ def safety_options(func: F) -> F:
     func = click.option("--output", type=click.Path(dir_okay=False),
                         help="Write a tagged copy here; EPISODE stays as it is.")(func)
     func = click.option("--force", is_flag=True,
-                        help="Rewrite EPISODE even when it is read-only.")(func)
+                        help="Rewrite EPISODE even when it is read-only, and replace an "
+                             "--output file that exporter did not write.")(func)
     return click.option("--backup", is_flag=True,
                         help="Keep the original as EPISODE.bak.")(func)
 
@@ -498,6 +507,9 @@ def _report_write(app: App, report: WriteReport, as_json: bool, dry_run: bool) -
 @chapters_file_option
 @questions_option
 @safety_options
+@click.option("--replace", is_flag=True,
+              help="Replace chapters EPISODE already has that differ from the new ones "
+                   "(kept otherwise: they may be hand-made, with links and images).")
 @click.option("--id3v2-version", "version", type=click.Choice(["3", "4"]), default="3",
               show_default=True,
               help="ID3v2.3 is what every player reads; 2.4 is the opt-in.")
@@ -509,8 +521,8 @@ def _report_write(app: App, report: WriteReport, as_json: bool, dry_run: bool) -
 @pass_app
 def write(app: App, episode: str, transcript: str | None, chapters_file: str | None,
           from_questions: bool, backup: bool, force: bool, output: str | None,
-          dry_run: bool, version: str, chapter_image: str | None, options: AlignOptions,
-          input_format: str | None, as_json: bool) -> None:
+          dry_run: bool, replace: bool, version: str, chapter_image: str | None,
+          options: AlignOptions, input_format: str | None, as_json: bool) -> None:
     """Write chapters into EPISODE's ID3 tag (CHAP and CTOC frames), safely.
 
     With --transcript, the transcript is aligned to EPISODE first, so the chapters
@@ -522,7 +534,7 @@ def write(app: App, episode: str, transcript: str | None, chapters_file: str | N
         episode, transcript=transcript, chapters_file=chapters_file,
         from_questions=from_questions, version=int(version), image=chapter_image,
         output=output, backup=backup, dry_run=dry_run, input_format=input_format,
-        force=force, options=options, progress=progress))
+        force=force, replace=replace, options=options, progress=progress))
     _report_write(app, done.report, as_json, dry_run)
 
 
@@ -571,14 +583,15 @@ def remove(app: App, episode: str, backup: bool, force: bool, output: str | None
 @transcript_option
 @click.option("--audio", type=click.Path(dir_okay=False),
               help="The episode; its length ends the last chapter.")
+@replace_option
 @input_format_option
 @pass_app
 def export(app: App, source: str, fmt: str, output: str | None, transcript: str | None,
-           audio: str | None, input_format: str | None) -> None:
+           audio: str | None, force: bool, input_format: str | None) -> None:
     """Export chapters from SOURCE (a tagged MP3, a chapter file or a transcript)."""
     to_file = output if output and output != "-" else None
     text, plan = export_chapters(source, fmt, transcript=transcript, audio=audio,
-                                 input_format=input_format, output=to_file)
+                                 input_format=input_format, output=to_file, force=force)
     _warn_all(app, plan)
     if to_file:
         if not app.quiet:
@@ -599,19 +612,23 @@ def export(app: App, source: str, fmt: str, output: str | None, transcript: str 
                    "tagged copy into the output folder.")
 @click.option("--backup", is_flag=True,
               help="With --in-place: keep the original as EPISODE.bak.")
+@click.option("--replace", is_flag=True,
+              help="With --in-place: replace chapters EPISODE already has that differ "
+                   "from the new ones (kept otherwise).")
 @click.option("--sample", is_flag=True, help="Run on the bundled sample episode.")
 @click.option("--batch", "manifest", type=click.Path(),
               help="Run every episode of a CSV manifest (transcript,audio[,chapters]"
                    "[,outdir]) or of a folder of X.txt/X.mp3 pairs.")
 @click.option("--force", is_flag=True,
-              help="With --batch: redo episodes whose outputs are newer than their inputs; "
-                   "with --in-place: tag EPISODE even when it is read-only.")
+              help="Replace outputs that exporter did not write, or that were edited since "
+                   "it did; with --batch, also redo episodes that are up to date; with "
+                   "--in-place, tag EPISODE even when it is read-only.")
 @alignment_options
 @input_format_option
 @json_option
 @pass_app
 def run(app: App, transcript: str | None, episode: str | None, outdir: str | None,
-        chapters_file: str | None, in_place: bool, backup: bool, sample: bool,
+        chapters_file: str | None, in_place: bool, backup: bool, replace: bool, sample: bool,
         manifest: str | None,
         force: bool, options: AlignOptions, input_format: str | None, as_json: bool) -> None:
     """Make everything to publish for an episode: subtitles, a chapter-tagged MP3,
@@ -626,16 +643,16 @@ def run(app: App, transcript: str | None, episode: str | None, outdir: str | Non
     if given != 1 or (transcript is not None) != (episode is not None):
         raise UsageError("give TRANSCRIPT and EPISODE, or --sample, or --batch MANIFEST")
     if manifest is not None:
-        if chapters_file or in_place or backup or input_format:
-            raise UsageError("--chapters, --in-place, --backup and --input-format are per "
+        if chapters_file or in_place or backup or replace or input_format:
+            raise UsageError("--chapters, --in-place, --backup, --replace and --input-format "
+                             "are per "
                              "episode: give chapters in the manifest; batch runs write "
                              "tagged copies")
         _run_batch(app, manifest, outdir, force, options, as_json)
         return
-    if force and not in_place:
-        raise UsageError("--force goes with --batch or --in-place")
-    if backup and not in_place:
-        raise UsageError("--backup goes with --in-place (without it, EPISODE is not changed)")
+    if (backup or replace) and not in_place:
+        raise UsageError("--backup and --replace go with --in-place (without it, EPISODE is "
+                         "not changed)")
     if sample:
         transcript_path, episode_path = bundled_sample()
         transcript, episode = str(transcript_path), str(episode_path)
@@ -643,7 +660,7 @@ def run(app: App, transcript: str | None, episode: str | None, outdir: str | Non
     result = app.with_progress(episode, lambda progress: run_episode(
         transcript, episode, outdir, chapters_file=chapters_file, in_place=in_place,
         options=options, input_format=input_format, progress=progress, force=force,
-        backup=backup))
+        backup=backup, replace=replace))
     alignment = result.aligned.alignment
     low = result.aligned.low_confidence()
     if as_json:

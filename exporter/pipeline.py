@@ -44,6 +44,7 @@ from exporter.chapters import Placement, check_id3_count
 from exporter.errors import OutputError, UsageError
 from exporter.fsutil import atomic_write, refuse_inputs, refuse_read_only
 from exporter.model import AlignOptions, Chapter, Cue, Transcript, Word
+from exporter.ownership import note_written, refuse_foreign
 from exporter.readers import read_transcript
 from exporter.segment import CAPTIONS, Style, segment
 from exporter.writers import SubtitleWriter, subtitle_writer
@@ -82,13 +83,16 @@ def make_subtitles(transcript: str | os.PathLike[str],
                    style: Style = CAPTIONS, *, fmt: str | None = None,
                    audio: str | os.PathLike[str] | None = None,
                    input_format: str | None = None, options: AlignOptions | None = None,
-                   progress: Callable[[str, float], None] | None = None) -> SubtitleResult:
+                   progress: Callable[[str, float], None] | None = None,
+                   force: bool = False) -> SubtitleResult:
     """Read a transcript, time its words, cut cues and write each output.
 
     :param outputs: files to write; the format follows each one's extension unless
         ``fmt`` is given. ``"-"`` renders without writing (the caller prints it).
     :param audio: the episode: every word is aligned to it. Without it, words are
         timed from the transcript's timestamps alone.
+    :param force: replace an output that exporter did not write, or that was edited
+        since it did (otherwise refused before any work, see :mod:`exporter.ownership`).
     :raises UsageError: for an output whose format is unknown, before any work.
     :raises InputError: for an unusable transcript.
     :raises AudioError: for audio that cannot be decoded.
@@ -99,6 +103,7 @@ def make_subtitles(transcript: str | os.PathLike[str],
         (os.fspath(out), subtitle_writer(out, fmt)) for out in outputs]
     style.check()
     refuse_inputs(outputs, {"transcript": transcript, "audio": audio})
+    refuse_foreign(outputs, force)
     duration: float | None = None
     if audio is not None:
         aligned = align_episode(transcript, audio, options=options,
@@ -119,6 +124,7 @@ def make_subtitles(transcript: str | os.PathLike[str],
         if path != "-":
             atomic_write(path, text)
         result.outputs.append((path, text))
+    note_written(path for path, _ in result.outputs)
     return result
 
 
@@ -212,7 +218,8 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
                 chapters_file: str | os.PathLike[str] | None = None, in_place: bool = False,
                 options: AlignOptions | None = None, input_format: str | None = None,
                 progress: Callable[[str, float], None] | None = None,
-                force: bool = False, backup: bool = False) -> RunResult:
+                force: bool = False, backup: bool = False,
+                replace: bool = False) -> RunResult:
     """Everything a producer publishes for one episode, written into ``outdir``:
     aligned subtitles (VTT, SRT, Podcasting 2.0 JSON transcript), the episode with
     ID3 chapters, the chapters as Podcasting 2.0 JSON, the word timings and the
@@ -225,8 +232,12 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
     :param chapters_file: chapter titles (timed, or untimed to be placed); by
         default the transcript's own titles, else its questions.
     :param in_place: tag ``episode`` itself (atomically) instead of writing a copy.
-    :param force: with ``in_place``, tag ``episode`` even when it is read-only.
+    :param force: replace outputs exporter did not write, or that were edited since
+        (otherwise refused before any work); with ``in_place``, tag ``episode`` even
+        when it is read-only.
     :param backup: with ``in_place``, keep the original as ``NAME.mp3.bak``.
+    :param replace: with ``in_place``, replace chapters ``episode`` already has that
+        differ from the new ones (refused otherwise, and nothing is written).
     :raises InputError: for an unusable transcript or chapter list.
     :raises AudioError: when ``episode`` is not a whole MP3.
     :raises OutputError: when an output would be written over an input (before any
@@ -238,6 +249,7 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
     refuse_inputs(run_outputs(episode, folder, in_place),
                   {"transcript": transcript, "episode": episode, "chapter list": chapters_file},
                   "give another folder with -o, or --in-place to tag the episode itself")
+    refuse_foreign(run_outputs(episode, folder, in_place), force)
     data = transcript_of(transcript, input_format)
     inspect_mp3(episode)  # a damaged MP3 fails here, before the long work
     if in_place and not force:
@@ -285,9 +297,11 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
         staging.write(f"{stem}.html", render_review(stem, data_for_page, vtt))
         if in_place and chapters:
             # Last: the master changes only once everything else is ready.
-            report = write_chapters(episode, chapters, force=force, backup=backup)
+            report = write_chapters(episode, chapters, force=force, backup=backup,
+                                    replace=replace)
             warnings.extend(f"{episode}: {note}" for note in report.notes)
         written = staging.publish()
+        note_written(written)
     except BaseException:
         staging.discard()
         raise

@@ -52,7 +52,7 @@ def test_a_broken_pair_is_reported_and_the_others_complete(catalogue: Path,
     assert result.stdout.rstrip().endswith("2 done, 0 review, 0 skipped, 1 failed")
     for name in ("ep1", "ep2"):
         assert sorted(p.name for p in (out / f"{name}-export").iterdir()) == sorted(
-            f"{name}{s}" for s in SUFFIXES)
+            [".exporter-written.json", *(f"{name}{s}" for s in SUFFIXES)])
     assert not (out / "broken-export").exists()
     assert (catalogue / "broken.mp3").read_bytes() == broken
     assert "Traceback" not in result.stderr
@@ -126,6 +126,7 @@ def test_folder_pairs_any_transcript_extension(tmp_path: Path) -> None:
     (tmp_path / "y.mp3").write_bytes(b"")
     (tmp_path / "x.chapters.txt").write_text("0:00 Intro\n")
     (tmp_path / "z.vtt").write_text("WEBVTT\n")
+    (tmp_path / "x.vtt").write_text("WEBVTT\n")
     (tmp_path / "notes.md").write_text("# notes\n")
     episodes = read_manifest(tmp_path)
     looked = "y.txt, y.md, y.docx.txt, y.log, y.srt, y.vtt, y.json, y.html, y.htm"
@@ -135,6 +136,8 @@ def test_folder_pairs_any_transcript_extension(tmp_path: Path) -> None:
                 problem=("failed", f"no transcript beside y.mp3 (looked for {looked})")),
         Episode(tmp_path / "notes.md", tmp_path / "notes.mp3",
                 problem=("skipped", "no notes.mp3 beside notes.md; not run")),
+        Episode(tmp_path / "x.vtt", tmp_path / "x.mp3",
+                problem=("skipped", "x.mp3 is paired with x.srt; x.vtt not used")),
         Episode(tmp_path / "z.vtt", tmp_path / "z.mp3",
                 problem=("skipped", "no z.mp3 beside z.vtt; not run"))]
 

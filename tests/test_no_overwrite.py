@@ -55,7 +55,9 @@ def test_an_output_that_is_an_input_is_an_error_and_nothing_changes(
     assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
     assert "this command reads; it would be written over" in lines[0]
     assert {name: _digest(episode_dir / name) for name in inputs} == before
-    assert sorted(p.name for p in episode_dir.iterdir()) == ["ep.mp3", "ep.txt", "ep.vtt", "sub"]
+    # (The record is the fixture's: it wrote ep.vtt.)
+    assert sorted(p.name for p in episode_dir.iterdir()) == [
+        ".exporter-written.json", "ep.mp3", "ep.txt", "ep.vtt", "sub"]
 
 
 def test_an_output_linked_to_an_input_is_refused(episode_dir: Path) -> None:
@@ -122,3 +124,86 @@ def test_removing_chapters_from_a_file_without_any_changes_nothing(tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert '"changed": false' in result.stdout and '"written": false' in result.stdout
     assert _digest(untagged) == before and untagged.stat().st_mtime_ns == mtime
+
+
+MINE = "WEBVTT\n\nNOTE the producer's own file\n"
+
+
+@pytest.mark.parametrize("args", [
+    ["subtitles", "ep.txt", "-o", "theirs.vtt"],
+    ["align", "ep.txt", "ep.mp3", "-o", "theirs.vtt", "--trust-timestamps"],
+    ["chapters", "export", "ep.txt", "--format", "podlove", "-o", "theirs.vtt"],
+    ["chapters", "write", "ep.mp3", "--chapters", "chapters.txt", "--output", "theirs.vtt"],
+])
+def test_a_file_exporter_did_not_write_is_kept_unless_forced(episode_dir: Path,
+                                                             args: list[str]) -> None:
+    (episode_dir / "chapters.txt").write_text("0:00 Intro\n0:30 Talk\n", encoding="utf-8")
+    theirs = episode_dir / "theirs.vtt"
+    theirs.write_text(MINE, encoding="utf-8")
+    refused = run_exporter(episode_dir, *args)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines()[-1] == (
+        "Error: theirs.vtt: the file is there and exporter did not write it (or it was "
+        "edited since): it is kept; give --force to replace it")
+    assert theirs.read_text(encoding="utf-8") == MINE
+    forced = run_exporter(episode_dir, *args, "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert theirs.read_text(encoding="utf-8", errors="replace") != MINE
+    again = run_exporter(episode_dir, *args)  # its own output, unchanged: no flag needed
+    assert again.returncode == 0, again.stderr
+
+
+def test_run_keeps_hand_edited_outputs_and_names_them(episode_dir: Path) -> None:
+    first = run_exporter(episode_dir, "-q", "run", "ep.txt", "ep.mp3", "-o", "out")
+    assert first.returncode == 0, first.stderr
+    assert run_exporter(episode_dir, "-q", "run", "ep.txt", "ep.mp3", "-o",
+                        "out").returncode == 0  # a re-run over its own outputs
+    srt, vtt = episode_dir / "out" / "ep.srt", episode_dir / "out" / "ep.vtt"
+    srt.write_text(srt.read_text(encoding="utf-8").replace("AMD", "A.M.D."), encoding="utf-8")
+    vtt.write_text(vtt.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    edited = {p: p.read_bytes() for p in (srt, vtt)}
+    refused = run_exporter(episode_dir, "run", "ep.txt", "ep.mp3", "-o", "out")
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines()[-1] == (
+        "Error: 2 files are there that exporter did not write (or that were edited "
+        "since): out/ep.vtt, out/ep.srt; they are kept; give --force to replace them")
+    assert {p: p.read_bytes() for p in edited} == edited
+    batch = run_exporter(episode_dir, "run", "--batch", ".", "-o", "batch")
+    assert batch.returncode == 0, batch.stdout  # other folders are not concerned
+    forced = run_exporter(episode_dir, "-q", "run", "ep.txt", "ep.mp3", "-o", "out",
+                          "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert srt.read_bytes() != edited[srt]
+
+
+def test_chapters_a_master_has_are_replaced_only_with_replace(episode_dir: Path) -> None:
+    (episode_dir / "mine.txt").write_text(
+        "00:00:00.000 Cold open <https://example.com/a>\n00:00:40.000 Interview\n",
+        encoding="utf-8")
+    (episode_dir / "new.txt").write_text("0:00 Intro\n0:30 Talk\n", encoding="utf-8")
+    made = run_exporter(episode_dir, "-q", "chapters", "write", "ep.mp3", "--chapters",
+                        "mine.txt")
+    assert made.returncode == 0, made.stderr
+    master = (episode_dir / "ep.mp3").read_bytes()
+    for args in (["chapters", "write", "ep.mp3", "--chapters", "new.txt"],
+                 ["run", "ep.txt", "ep.mp3", "-o", "out", "--in-place", "--chapters",
+                  "new.txt", "--trust-timestamps"]):
+        refused = run_exporter(episode_dir, *args)
+        assert refused.returncode == 1, refused.stderr
+        assert refused.stderr.splitlines()[-1] == (
+            "Error: ep.mp3: it has 2 chapters (1 with urls): 'Cold open', 'Interview', "
+            "which differ from the new ones; give --replace to replace them (--dry-run "
+            "shows both, --backup keeps the original)")
+        assert (episode_dir / "ep.mp3").read_bytes() == master
+    assert not (episode_dir / "out").exists()  # run wrote nothing at all
+    same = run_exporter(episode_dir, "chapters", "write", "ep.mp3", "--chapters", "mine.txt")
+    assert same.returncode == 0 and "unchanged" in same.stderr  # the same: no flag needed
+    copy = run_exporter(episode_dir, "-q", "chapters", "write", "ep.mp3", "--chapters",
+                        "new.txt", "--output", "copy.mp3")
+    assert copy.returncode == 0, copy.stderr  # a tagged copy: the master keeps its own
+    replaced = run_exporter(episode_dir, "chapters", "write", "ep.mp3", "--chapters",
+                            "new.txt", "--replace", "--backup")
+    assert replaced.returncode == 0, replaced.stderr
+    assert "replaced the 2 chapters it had (1 with urls): 'Cold open', 'Interview'; the " \
+           "backup keeps them" in replaced.stderr
+    assert (episode_dir / "ep.mp3.bak").read_bytes() == master

@@ -22,7 +22,7 @@ def test_writes_both_formats(tmp_path: Path) -> None:
     assert vtt.read_text().startswith("WEBVTT")
     assert srt.read_text().startswith("1\n00:00:05,000 --> ")
     assert vtt.read_text().count(" --> ") == srt.read_text().count(" --> ") == report["cues"]
-    assert sorted(os.listdir(tmp_path)) == ["x.srt", "x.vtt"]
+    assert sorted(os.listdir(tmp_path)) == [".exporter-written.json", "x.srt", "x.vtt"]
 
 
 def test_summary_and_warning_go_to_stderr(tmp_path: Path) -> None:
@@ -43,7 +43,8 @@ def test_stdout_and_format_override(tmp_path: Path) -> None:
 def test_default_output_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert invoke("-q", "subtitles", SAMPLE).exit_code == 0
-    assert os.listdir(tmp_path) == ["ai-engineering-podcast-amd-rocm.vtt"]
+    assert sorted(os.listdir(tmp_path)) == [".exporter-written.json",
+                                            "ai-engineering-podcast-amd-rocm.vtt"]
 
 
 def test_audio_ends_the_last_turn(tmp_path: Path) -> None:

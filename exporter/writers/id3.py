@@ -420,7 +420,8 @@ def _backup(source: Path) -> str:
 
 def _rewrite(path: str | os.PathLike[str], change: Callable[[_OrderedID3], None],
              version: int | None, *, output: str | os.PathLike[str] | None,
-             backup: bool, dry_run: bool, force: bool = False) -> WriteReport:
+             backup: bool, dry_run: bool, force: bool = False,
+             keep_chapters: bool = False) -> WriteReport:
     source = Path(path)
     facts = inspect_mp3(source)
     target = Path(output) if output is not None else source
@@ -445,6 +446,10 @@ def _rewrite(path: str | os.PathLike[str], change: Callable[[_OrderedID3], None]
     report = WriteReport(str(target), before, after, changed, written=False, notes=notes)
     if dry_run or (not changed and output is None):
         return report
+    if keep_chapters and output is None and before and before != after:
+        raise OutputError(f"it has {_describe(before)}, which differ from the new ones; give "
+                          "--replace to replace them (--dry-run shows both, --backup keeps "
+                          "the original)", source)
     with AtomicFile(target, like=source) as out, open(source, "rb") as handle:
         try:
             out.file.write(new_tag)
@@ -462,6 +467,17 @@ def _rewrite(path: str | os.PathLike[str], change: Callable[[_OrderedID3], None]
     return report
 
 
+def _describe(tagged: list[TaggedChapter], article: str = "") -> str:
+    """Chapters in words: ``4 chapters (2 with urls): 'Intro', 'Talk', ...``."""
+    old = [t.chapter for t in tagged]
+    extras = [f"{n} with {what}" for n, what in (
+        (sum(1 for c in old if c.url), "urls"),
+        (sum(1 for t in tagged if t.has_image), "images")) if n]
+    titles = ", ".join(repr(c.title) for c in old[:6]) + (", ..." if len(old) > 6 else "")
+    return (f"{article}{len(old)} chapters" + (" it had" if article else "")
+            + (f" ({', '.join(extras)})" if extras else "") + f": {titles}")
+
+
 def _verify(handle: BinaryIO, expected: list[TaggedChapter], target: Path) -> None:
     """Read the new tag back before it replaces anything."""
     handle.seek(0)
@@ -476,7 +492,8 @@ def _verify(handle: BinaryIO, expected: list[TaggedChapter], target: Path) -> No
 def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
                    version: int = 3, image: str | os.PathLike[str] | None = None,
                    output: str | os.PathLike[str] | None = None, backup: bool = False,
-                   dry_run: bool = False, force: bool = False) -> WriteReport:
+                   dry_run: bool = False, force: bool = False,
+                   replace: bool = False) -> WriteReport:
     """Replace the chapters in an MP3's ID3 tag.
 
     :param chapters: finished chapters (timed and contiguous, see
@@ -487,10 +504,14 @@ def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
     :param backup: keep the original as ``NAME.mp3.bak``.
     :param dry_run: work out the change but write nothing.
     :param force: rewrite ``path`` even when it is read-only.
+    :param replace: replace chapters ``path`` already has that differ from these
+        (refused otherwise: they may be the producer's own, with links and art). A
+        tagged copy (``output``) needs no leave: ``path`` keeps its chapters.
     :raises AudioError: when ``path`` is not a whole MP3.
     :raises InputError: for an unreadable or unknown image.
-    :raises OutputError: when the result cannot be written, or ``path`` is read-only
-        (without ``force``); ``path`` is unchanged.
+    :raises OutputError: when the result cannot be written, ``path`` is read-only
+        (without ``force``) or has other chapters (without ``replace``); ``path`` is
+        unchanged.
     """
     picture = _read_image(image) if image is not None else None
 
@@ -501,19 +522,14 @@ def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
             tags.add(frame)
 
     report = _rewrite(path, change, version, output=output, backup=backup, dry_run=dry_run,
-                      force=force)
+                      force=force, keep_chapters=not replace)
     old = [t.chapter for t in report.before]
     if old and old != [t.chapter for t in report.after]:
         # The producer's own chapters (perhaps with links and art made by hand) go:
         # say which, so that it is never a surprise.
-        extras = [f"{n} with {what}" for n, what in (
-            (sum(1 for c in old if c.url), "urls"),
-            (sum(1 for t in report.before if t.has_image), "images")) if n]
-        titles = ", ".join(repr(c.title) for c in old[:6]) + (", ..." if len(old) > 6 else "")
-        report.notes.append(f"{'would replace' if dry_run else 'replaced'} the {len(old)} "
-                            f"chapters it had" + (f" ({', '.join(extras)})" if extras else "")
-                            + f": {titles}" + ("; the backup keeps them" if report.backup
-                                               else ""))
+        report.notes.append(f"{'would replace' if dry_run else 'replaced'} "
+                            f"{_describe(report.before, 'the ')}"
+                            + ("; the backup keeps them" if report.backup else ""))
     if version == 4 and (picture is not None or any(
             len(c.title.encode("utf-8")) > 120 or len(c.url or "") > 120 for c in chapters)):
         # v2.4 sizes are "syncsafe"; past 127 bytes they differ from v2.3's, and

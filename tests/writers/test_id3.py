@@ -188,7 +188,9 @@ def test_second_identical_run_is_byte_identical(episode: Path) -> None:
 
 def test_writing_again_replaces_the_chapters(episode: Path) -> None:
     write_chapters(episode, CHAPTERS)
-    write_chapters(episode, [Chapter("Only", 0.0, 116.767)])
+    with pytest.raises(OutputError, match=r"it has 3 chapters .*give --replace"):
+        write_chapters(episode, [Chapter("Only", 0.0, 116.767)])  # they are the producer's
+    write_chapters(episode, [Chapter("Only", 0.0, 116.767)], replace=True)
     assert [t.chapter.title for t in read_chapters(episode)] == ["Only"]
     assert ffprobe_chapters(episode) == [("Only", 0.0, 116.767)]
 
