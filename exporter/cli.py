@@ -510,9 +510,9 @@ def _report_write(app: App, report: WriteReport, as_json: bool, dry_run: bool) -
 @click.option("--replace", is_flag=True,
               help="Replace chapters EPISODE already has that differ from the new ones "
                    "(kept otherwise: they may be hand-made, with links and images).")
-@click.option("--id3v2-version", "version", type=click.Choice(["3", "4"]), default="3",
-              show_default=True,
-              help="ID3v2.3 is what every player reads; 2.4 is the opt-in.")
+@click.option("--id3v2-version", "version", type=click.Choice(["3", "4"]), default=None,
+              help="Write ID3v2.3 or 2.4 (default: the version EPISODE's tag has, 2.3 for "
+                   "an untagged file, or 2.3 when chapters would not fit 2.4 safely).")
 @click.option("--chapter-image", type=click.Path(dir_okay=False),
               help="A PNG or JPEG shown with every chapter.")
 @alignment_options
@@ -521,7 +521,7 @@ def _report_write(app: App, report: WriteReport, as_json: bool, dry_run: bool) -
 @pass_app
 def write(app: App, episode: str, transcript: str | None, chapters_file: str | None,
           from_questions: bool, backup: bool, force: bool, output: str | None,
-          dry_run: bool, replace: bool, version: str, chapter_image: str | None,
+          dry_run: bool, replace: bool, version: str | None, chapter_image: str | None,
           options: AlignOptions, input_format: str | None, as_json: bool) -> None:
     """Write chapters into EPISODE's ID3 tag (CHAP and CTOC frames), safely.
 
@@ -532,7 +532,8 @@ def write(app: App, episode: str, transcript: str | None, chapters_file: str | N
     done = app.with_progress(episode if transcript else None,
                              lambda progress: write_episode_chapters(
         episode, transcript=transcript, chapters_file=chapters_file,
-        from_questions=from_questions, version=int(version), image=chapter_image,
+        from_questions=from_questions, version=int(version) if version else None,
+        image=chapter_image,
         output=output, backup=backup, dry_run=dry_run, input_format=input_format,
         force=force, replace=replace, options=options, progress=progress))
     _report_write(app, done.report, as_json, dry_run)

@@ -296,6 +296,14 @@ def _reheader(frame: bytes, source: int, target: int) -> bytes | None:
     return name + size + b"\x00\x00" + body
 
 
+#: Frames ID3v2.3 does not have and mutagen cannot map to a v2.3 twin.
+_V24_ONLY = {"TDRL": "release date", "TDTG": "tagging date", "TSOA": "album sort order",
+             "TSOP": "performer sort order", "TSOT": "title sort order",
+             "TSST": "set subtitle", "TMOO": "mood", "TPRO": "produced notice",
+             "TDEN": "encoding date", "RVA2": "volume adjustment", "EQU2": "equalisation",
+             "ASPI": "seek index", "SEEK": "seek frame", "SIGN": "signature"}
+
+
 def _convert(tags: _OrderedID3, source: int | None, target: int, notes: list[str]) -> None:
     """Bring the tag to ID3v2.``target`` without losing what it holds.
 
@@ -305,13 +313,19 @@ def _convert(tags: _OrderedID3, source: int | None, target: int, notes: list[str
     if source == target or source is None:
         return
     if target == 3:
-        kept = [f for key in ("TDRC", "TDRL", "TDTG", "TDOR", "TSOA", "TSOP", "TSOT", "TSST",
-                              "TMOO", "TPRO", "TDEN", "TIPL", "TMCL", "RVA2", "EQU2", "ASPI",
-                              "SEEK", "SIGN") for f in tags.getall(key)]
+        # mutagen maps the frames with a v2.3 twin (TDRC to TYER/TDAT/TIME, TDOR to
+        # TORY, TIPL and TMCL to IPLS) and deletes the others; those are put back, so
+        # nothing is lost, and named, as v2.3 readers ignore them.
+        kept = [f for key in _V24_ONLY for f in tags.getall(key)]
         tags.update_to_v23()
         for frame in kept:
             if frame.HashKey not in tags:
                 tags.add(frame)
+        if kept:
+            names = ", ".join(dict.fromkeys(
+                f"{f.FrameID} ({_V24_ONLY[f.FrameID]})" for f in kept))
+            notes.append(f"ID3v2.3 readers ignore its v2.4-only {names}: kept as they were "
+                         "(keep the tag's version to have them read)")
     else:
         tags.update_to_v24()
     converted = []
@@ -418,10 +432,10 @@ def _backup(source: Path) -> str:
     return str(backup)
 
 
-def _rewrite(path: str | os.PathLike[str], change: Callable[[_OrderedID3], None],
+def _rewrite(path: str | os.PathLike[str], change: Callable[[_OrderedID3, int], None],
              version: int | None, *, output: str | os.PathLike[str] | None,
              backup: bool, dry_run: bool, force: bool = False,
-             keep_chapters: bool = False) -> WriteReport:
+             keep_chapters: bool = False, v24_safe: bool = True) -> WriteReport:
     source = Path(path)
     facts = inspect_mp3(source)
     target = Path(output) if output is not None else source
@@ -435,10 +449,18 @@ def _rewrite(path: str | os.PathLike[str], change: Callable[[_OrderedID3], None]
     except (OSError, MutagenError) as exc:
         raise AudioError(f"cannot read its ID3 tag ({exc})", source) from None
     before = chapters_in(tags)
-    version = version or 3
     notes: list[str] = []
+    if version is None:
+        # The master's own version: a conversion nobody asked for changes what its
+        # readers show. Only chapters v2.4 cannot carry safely make it v2.3.
+        version = facts.tag_version or 3
+        if version == 4 and not v24_safe:
+            version = 3
+            notes.append("its ID3v2.4 tag was written as v2.3: a chapter's image, or a title "
+                         "or url over 115 bytes, makes v2.4 chapter frames that ffmpeg-based "
+                         "players and Apple Podcasts misread")
     _convert(tags, facts.tag_version, version, notes)
-    change(tags)
+    change(tags, version)
     new_tag = render_tag(tags, version)
     after = chapters_in(tags)
     # Chapters already as asked: a tag converted for nothing is a change nobody wanted.
@@ -490,7 +512,7 @@ def _verify(handle: BinaryIO, expected: list[TaggedChapter], target: Path) -> No
 
 
 def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
-                   version: int = 3, image: str | os.PathLike[str] | None = None,
+                   version: int | None = None, image: str | os.PathLike[str] | None = None,
                    output: str | os.PathLike[str] | None = None, backup: bool = False,
                    dry_run: bool = False, force: bool = False,
                    replace: bool = False) -> WriteReport:
@@ -498,7 +520,9 @@ def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
 
     :param chapters: finished chapters (timed and contiguous, see
         :func:`exporter.chapters.finish`).
-    :param version: 3 (the default, what players read best) or 4.
+    :param version: 3 or 4; by default the version the file's tag has (3 for a file
+        without one), made 3 when the chapters do not fit v2.4 safely (see
+        :func:`v24_safe`).
     :param image: a PNG or JPEG shown with every chapter.
     :param output: write a tagged copy there instead of changing ``path``.
     :param backup: keep the original as ``NAME.mp3.bak``.
@@ -515,14 +539,15 @@ def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
     """
     picture = _read_image(image) if image is not None else None
 
-    def change(tags: _OrderedID3) -> None:
+    def change(tags: _OrderedID3, chosen: int) -> None:
         tags.delall("CHAP")
         tags.delall("CTOC")
-        for frame in _chapter_frames(chapters, version, picture):
+        for frame in _chapter_frames(chapters, chosen, picture):
             tags.add(frame)
 
+    safe = v24_safe(chapters, picture is not None)
     report = _rewrite(path, change, version, output=output, backup=backup, dry_run=dry_run,
-                      force=force, keep_chapters=not replace)
+                      force=force, keep_chapters=not replace, v24_safe=safe)
     old = [t.chapter for t in report.before]
     if old and old != [t.chapter for t in report.after]:
         # The producer's own chapters (perhaps with links and art made by hand) go:
@@ -530,14 +555,30 @@ def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
         report.notes.append(f"{'would replace' if dry_run else 'replaced'} "
                             f"{_describe(report.before, 'the ')}"
                             + ("; the backup keeps them" if report.backup else ""))
-    if version == 4 and (picture is not None or any(
-            len(c.title.encode("utf-8")) > 120 or len(c.url or "") > 120 for c in chapters)):
+    if version == 4 and not safe:
         # v2.4 sizes are "syncsafe"; past 127 bytes they differ from v2.3's, and
         # ffmpeg (so mpv and VLC) and Apple Podcasts read chapter sub-frames wrongly.
         report.notes.append("ID3v2.4 chapter sub-frames over 127 bytes (an image, or a long "
                             "title or url) are misread by ffmpeg-based players and Apple "
-                            "Podcasts; the default ID3v2.3 has no such problem")
+                            "Podcasts; ID3v2.3 (--id3v2-version 3) has no such problem")
     return report
+
+
+def v24_safe(chapters: Sequence[Chapter], image: bool = False) -> bool:
+    """Whether every chapter's sub-frames stay under 128 bytes, where ID3v2.4's
+    "syncsafe" sizes equal v2.3's and every reader gets them right.
+
+    >>> v24_safe([Chapter("x" * 115, 0.0, 5.0)]), v24_safe([Chapter("x" * 116, 0.0, 5.0)])
+    (True, False)
+    """
+    # A sub-frame is a 10-byte header, an encoding byte, the text and a terminator.
+    return not image and not any(len(c.title.encode("utf-8")) > _V24_TEXT
+                                 or len((c.url or "").encode("utf-8")) > _V24_TEXT
+                                 for c in chapters)
+
+
+#: The longest title or url (in UTF-8 bytes) whose v2.4 sub-frame stays under 128 bytes.
+_V24_TEXT = 128 - 10 - 1 - 1 - 1
 
 
 def remove_chapters(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | None = None,
@@ -552,7 +593,7 @@ def remove_chapters(path: str | os.PathLike[str], *, output: str | os.PathLike[s
     """
     facts = inspect_mp3(path)
 
-    def change(tags: _OrderedID3) -> None:
+    def change(tags: _OrderedID3, _version: int) -> None:
         tags.delall("CHAP")
         tags.delall("CTOC")
 
