@@ -4,24 +4,32 @@ What players need, each point from a real player's behaviour:
 
 - one CHAP frame per chapter and one top-level, ordered CTOC listing them all in
   time order (without a CTOC, Apple Podcasts and Overcast show no list);
-- ID3v2.3 with UTF-16 text by default (v2.4 chapter sub-frames break Apple Podcasts
-  past about 50-character titles, and ffmpeg misreads them);
+- the tag's own version (v2.3 with UTF-16 text for an untagged file), but v2.3 when
+  a chapter sub-frame would reach 128 bytes in v2.4 (an image, a title or url over
+  115 bytes), whose sizes ffmpeg and Apple Podcasts misread;
 - element IDs ``chp0``, ``chp1``...; TIT2 first in each CHAP (VLC shows the first
   sub-frame), then WXXX and APIC; byte offsets 0xFFFFFFFF;
 - CHAP frames stored in start-time order: mutagen orders frames by size, which
   lists chapters out of order in ffmpeg, mpv and VLC, so :class:`_OrderedID3`
   writes them in order itself.
 
-The MP3 is the producer's master. Every other frame survives, including frames
-mutagen does not know; the audio bytes after the tag are copied unchanged (and
-checked); the new file is built next to the original, fsynced, read back and
-verified, and only then renamed over it (:class:`~exporter.fsutil.AtomicFile`).
+The MP3 is the producer's master. Every other frame survives: byte for byte when
+the version is kept (:func:`_raw_frames`), whether or not mutagen can parse it; mapped
+to its twin, or kept and named, when it changes. The audio bytes after the tag are
+copied unchanged (and checked); the new file is built next to the original, fsynced,
+read back and verified, and only then renamed over it
+(:class:`~exporter.fsutil.AtomicFile`).
+
+The module is longer than most (about 670 lines) because checking the file, the
+frame layout, version conversion and the safe rewrite are one job on one tag: split,
+each part would need the others' internals (the raw tag, mutagen's frame classes).
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import struct
 from collections.abc import Callable, Sequence
@@ -62,6 +70,10 @@ class _OrderedID3(ID3):
     """mutagen's ID3, but with CTOC and then the CHAP frames in start-time order at
     the end of the tag, instead of wherever their size would sort them."""
 
+    #: The other frames exactly as the file stored them, when they can be carried
+    #: over as they are (see :func:`_raw_frames`): then they are, byte for byte.
+    raw_rest: bytes | None = None
+
     def _write(self, config: Any) -> bytes:
         chapters = sorted(self.getall("CHAP"), key=lambda f: (f.start_time, f.element_id))
         tocs = self.getall("CTOC")
@@ -69,7 +81,7 @@ class _OrderedID3(ID3):
         self.delall("CHAP")
         self.delall("CTOC")
         try:
-            rest = bytes(super()._write(config))
+            rest = self.raw_rest if self.raw_rest is not None else bytes(super()._write(config))
         finally:
             self._restore(saved)
         return rest + b"".join(save_frame(f, config=config) for f in [*tocs, *chapters])
@@ -310,7 +322,18 @@ def _convert(tags: _OrderedID3, source: int | None, target: int, notes: list[str
     mutagen's v2.3 conversion deletes frames that v2.3 lacks; they are put back (a
     v2.3 reader skips what it does not know, and the producer keeps the data).
     """
-    if source == target or source is None:
+    if source is None:
+        if tags.unknown_frames and getattr(tags, "_unknown_v2_version", None) == 2:
+            # An ID3v2.2 tag (mutagen cannot write v2.2): the frames mutagen does not
+            # know have no v2.3 name to take, and go; say which.
+            names = ", ".join(dict.fromkeys(f[:3].decode("latin-1") for f in
+                                            tags.unknown_frames))
+            notes.append(f"its ID3v2.2 tag was written as v2.{target}, which has no place "
+                         f"for its unknown v2.2 frames {names}: they were dropped (--backup "
+                         "keeps the original)")
+            tags.unknown_frames = []
+        return
+    if source == target:
         return
     if target == 3:
         # mutagen maps the frames with a v2.3 twin (TDRC to TYER/TDAT/TIME, TDOR to
@@ -338,6 +361,42 @@ def _convert(tags: _OrderedID3, source: int | None, target: int, notes: list[str
             converted.append(new)
     tags.unknown_frames = converted
     tags._unknown_v2_version = target
+
+
+_FRAME_ID = re.compile(rb"[A-Z0-9]{4}")
+
+
+def _raw_frames(tag: bytes) -> list[tuple[str, bytes]] | None:
+    """(id, whole frame) of each frame of a v2.3 or v2.4 tag as stored; None for a
+    tag whose frames cannot be carried over verbatim (v2.2, tag-wide
+    unsynchronisation, an extended header, or frames that do not add up).
+
+    >>> frame = b"TIT2\\x00\\x00\\x00\\x02\\x00\\x00\\x00A"
+    >>> _raw_frames(b"ID3\\x03\\x00\\x00\\x00\\x00\\x00\\x14" + frame + b"\\x00" * 8)
+    [('TIT2', b'TIT2\\x00\\x00\\x00\\x02\\x00\\x00\\x00A')]
+    """
+    if len(tag) < 10 or tag[:3] != b"ID3" or tag[3] not in (3, 4) or tag[5] & 0xC0:
+        return None
+    end = 10 + _syncsafe(tag[6:10])
+    if end > len(tag):
+        return None
+    frames: list[tuple[str, bytes]] = []
+    position = 10
+    while position + 10 <= end and tag[position] != 0:
+        frame_id = tag[position:position + 4]
+        size = (_syncsafe(tag[position + 4:position + 8]) if tag[3] == 4
+                else struct.unpack(">I", tag[position + 4:position + 8])[0])
+        if not _FRAME_ID.fullmatch(frame_id) or position + 10 + size > end:
+            return None
+        frames.append((frame_id.decode("ascii"), tag[position:position + 10 + size]))
+        position += 10 + size
+    if any(tag[position:end]):
+        return None  # not padding after the last frame: something this walk missed
+    return frames
+
+
+def _syncsafe(data: bytes) -> int:
+    return (data[0] << 21) | (data[1] << 14) | (data[2] << 7) | data[3]
 
 
 def render_tag(tags: _OrderedID3, version: int) -> bytes:
@@ -461,6 +520,12 @@ def _rewrite(path: str | os.PathLike[str], change: Callable[[_OrderedID3, int], 
                          "players and Apple Podcasts misread")
     _convert(tags, facts.tag_version, version, notes)
     change(tags, version)
+    raw = _raw_frames(old_tag) if version == facts.tag_version else None
+    if raw is not None:
+        # Same version: every frame but the chapters stays as stored, byte for byte,
+        # whether or not mutagen can parse it (an OWNE, a TXXX without its NUL).
+        tags.raw_rest = b"".join(frame for frame_id, frame in raw
+                                 if frame_id not in ("CHAP", "CTOC"))
     new_tag = render_tag(tags, version)
     after = chapters_in(tags)
     # Chapters already as asked: a tag converted for nothing is a change nobody wanted.

@@ -86,3 +86,53 @@ def test_an_untagged_file_gets_v23_and_a_v23_master_keeps_it(tmp_path: Path) -> 
     ID3(v23).save(v23, v2_version=3)
     write_chapters(v23, LONG)
     assert ID3(v23).version == (2, 3, 0)
+
+
+def _frame(frame_id: bytes, body: bytes, version: int = 3) -> bytes:
+    if version == 2:
+        return frame_id + len(body).to_bytes(3, "big") + body
+    return frame_id + len(body).to_bytes(4, "big") + b"\x00\x00" + body
+
+
+def _tagged(tmp_path: Path, frames: bytes, version: int = 3) -> Path:
+    """The sample's audio behind a hand-built tag (sizes under 128: v2.3 = syncsafe)."""
+    audio = EPISODE.read_bytes()[ID3(EPISODE).size:]
+    body = frames + b"\x00" * 64
+    size = len(body)
+    syncsafe = bytes([(size >> 21) & 0x7F, (size >> 14) & 0x7F, (size >> 7) & 0x7F, size & 0x7F])
+    path = tmp_path / "odd.mp3"
+    path.write_bytes(b"ID3" + bytes([version, 0, 0]) + syncsafe + body + audio)
+    return path
+
+
+#: Frames the corpus showed lost: an iTunes WFED written as a text frame, an OWNE, a
+#: TXXX whose description lacks its NUL, a TDRC that is no date, a frame no one knows.
+ODD = [(b"WFED", b"\x00https://example.com/feed.xml"),
+       (b"OWNE", b"\x00USD9.99\x0020240101Seller"),
+       (b"TXXX", b"\x00no separator here"),
+       (b"TDRC", b"\x00sometime in May"),
+       (b"XQZW", b"\x01\x02\x03")]
+
+
+def test_frames_mutagen_cannot_parse_survive_byte_for_byte(tmp_path: Path) -> None:
+    from exporter.writers.id3 import _raw_frames
+
+    stored = [_frame(i, b) for i, b in ODD]
+    master = _tagged(tmp_path, b"".join(stored))
+    report = write_chapters(master, SHORT)
+    tag = master.read_bytes()[:ID3(master).size]
+    frames = _raw_frames(tag)
+    assert frames is not None
+    assert [f for i, f in frames if i not in ("CHAP", "CTOC")] == stored
+    assert [t.chapter.title for t in report.after] == ["Intro", "Talk"]
+    assert report.notes == []
+
+
+def test_unknown_v22_frames_that_cannot_move_are_named(tmp_path: Path) -> None:
+    master = _tagged(tmp_path, _frame(b"TT2", b"\x00Episode 42", 2)
+                     + _frame(b"TOY", b"\x00something", 2), version=2)
+    report = write_chapters(master, SHORT)
+    assert str(ID3(master)["TIT2"]) == "Episode 42"
+    assert report.notes == ["its ID3v2.2 tag was written as v2.3, which has no place for its "
+                            "unknown v2.2 frames TOY: they were dropped (--backup keeps the "
+                            "original)"]
