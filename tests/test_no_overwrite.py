@@ -207,3 +207,33 @@ def test_chapters_a_master_has_are_replaced_only_with_replace(episode_dir: Path)
     assert "replaced the 2 chapters it had (1 with urls): 'Cold open', 'Interview'; the " \
            "backup keeps them" in replaced.stderr
     assert (episode_dir / "ep.mp3.bak").read_bytes() == master
+
+
+def test_a_v24_master_keeps_its_version_and_every_frame_as_a_process(tmp_path: Path) -> None:
+    from mutagen.id3 import ID3, TDRL, Encoding
+
+    from exporter.writers.id3 import _raw_frames
+
+    master = temp_copy(EPISODE, tmp_path)
+    tags = ID3(master)
+    tags.add(TDRL(encoding=Encoding.UTF8, text=["2024-05-10"]))
+    tags.save(master, v2_version=4)
+    (tmp_path / "short.txt").write_text("0:00 Intro\n0:30 Talk\n", encoding="utf-8")
+    (tmp_path / "long.txt").write_text(f"0:00 Intro\n0:30 {'A' * 116}\n", encoding="utf-8")
+
+    def others(path: Path) -> list[bytes]:
+        frames = _raw_frames(path.read_bytes()[:ID3(path).size])
+        assert frames is not None
+        return [f for i, f in frames if i not in ("CHAP", "CTOC")]
+
+    before = others(master)
+    kept = run_exporter(tmp_path, "chapters", "write", master.name, "--chapters", "short.txt")
+    assert kept.returncode == 0, kept.stderr
+    assert ID3(master).version == (2, 4, 0) and others(master) == before
+    assert kept.stderr == f"{master.name}: wrote 2 chapters\n"
+    converted = run_exporter(tmp_path, "chapters", "write", master.name, "--chapters",
+                             "long.txt", "--replace")
+    assert converted.returncode == 0, converted.stderr
+    assert ID3(master).version == (2, 3, 0)
+    assert "its ID3v2.4 tag was written as v2.3" in converted.stderr
+    assert "ID3v2.3 readers ignore its v2.4-only TDRL (release date)" in converted.stderr
