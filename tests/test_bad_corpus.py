@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from exporter.ownership import RECORD
 from tests.conftest import DATA, EPISODE, EPISODE_TRANSCRIPT, run_exporter
 from tests.data.make_bad_corpus import big_cases
 
@@ -105,8 +106,10 @@ def run_case(args: list[str | Path], episode: Path, transcript: Path, writes: bo
     assert digest(transcript) == hashes[transcript]
     if not writes or result.returncode not in (0, 3):
         assert digest(episode) == hashes[episode]
-    # No temporary file is left next to the inputs or in the output folder.
-    leftovers = [p for p in folder.rglob(".*") if not p.name.startswith(".coverage")]
+    # No temporary file is left next to the inputs or in the output folder (the
+    # record of what exporter wrote is meant to stay).
+    leftovers = [p for p in folder.rglob(".*")
+                 if not p.name.startswith(".coverage") and p.name != RECORD]
     assert not leftovers, leftovers
     return result
 
