@@ -3,8 +3,10 @@ a header may be wrong (a VBR MP3 without a Xing header, a damaged file)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import struct
+from pathlib import Path
 
 import mutagen
 from mutagen.mp3 import MP3
@@ -95,7 +97,7 @@ def mp3_length(path: str | os.PathLike[str]) -> float | None:
     An Xing/Info frame carries no audio and is not counted; the encoder's delay and
     padding from a LAME header are taken off, as decoders do.
     """
-    data = open(path, "rb").read()  # noqa: SIM115 - read whole: a frame walk is random access
+    data = Path(path).read_bytes()  # whole: a frame walk is random access
     start = 0
     if data[:3] == b"ID3" and len(data) >= 10:
         size = data[6:10]
@@ -110,17 +112,17 @@ def mp3_length(path: str | os.PathLike[str]) -> float | None:
     trim = 0
     first = True
     while position + 4 <= len(data):
-        header = data[position:position + 4]
-        length = frame_length(header)
-        counted = frame_samples(header)
-        if length is None or counted is None:
+        known = _frame_info(data[position:position + 4])
+        if known is None:
             following = _first_run(data, position + 1)
             if following is None:
                 break
             position = following
             continue
-        frame = data[position:position + length]
-        if first and (b"Xing" in frame[:64] or b"Info" in frame[:64]):
+        length, count, frame_rate = known
+        head = data[position:position + min(64, length)]
+        if first and (b"Xing" in head or b"Info" in head):
+            frame = data[position:position + length]
             at = frame.find(b"LAME")
             if at < 0:
                 at = frame.find(b"Lavc")
@@ -128,13 +130,22 @@ def mp3_length(path: str | os.PathLike[str]) -> float | None:
                 delay_padding = struct.unpack(">I", b"\0" + frame[at + 21:at + 24])[0]
                 trim = (delay_padding >> 12) + (delay_padding & 0xFFF)
         else:
-            samples += counted[0]
-            rate = counted[1]
+            samples += count
+            rate = frame_rate
         first = False
         position += length
     if not rate:
         return None
     return max(0, samples - trim) / rate
+
+
+@functools.lru_cache(maxsize=512)
+def _frame_info(header: bytes) -> tuple[int, int, int] | None:
+    """(length, samples, rate) of a frame header; a file repeats a few headers many
+    thousand times, so each is worked out once."""
+    length = frame_length(header)
+    counted = frame_samples(header)
+    return None if length is None or counted is None else (length, *counted)
 
 
 #: What may follow the last frame: an ID3v1, APE, Lyrics3 or appended ID3v2 tag.
