@@ -4,20 +4,13 @@ chapter, ``runtimeLengthMs`` for the whole book; nested chapters are flattened."
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
 from exporter.chapterfiles.base import ChapterFormat
 from exporter.errors import InputError
 from exporter.model import Chapter, ChapterList
-
-
-def _load(text: str) -> Any:
-    try:
-        return json.loads(text) if text.lstrip().startswith("{") else None
-    except (ValueError, RecursionError):
-        return None
+from exporter.readers.segments import load_json
 
 
 def _ms(value: Any) -> float | None:
@@ -33,13 +26,13 @@ class AudibleJson(ChapterFormat):
     readable = True
 
     def sniff(self, text: str) -> bool:
-        data = _load(text)
+        data = load_json(text)
         chapters = data.get("chapters") if isinstance(data, dict) else None
         return (isinstance(chapters, list) and bool(chapters) and isinstance(chapters[0], dict)
                 and "startOffsetMs" in chapters[0])
 
     def parse(self, text: str, source: str) -> ChapterList:
-        data = _load(text)
+        data = load_json(text)
         if not isinstance(data, dict) or not isinstance(data.get("chapters"), list):
             raise InputError("not an audiobook chapter file", source)
         chapters: list[Chapter] = []
