@@ -61,7 +61,8 @@ def chapters_for_episode(transcript: str | os.PathLike[str] | Transcript | None,
                          chapters_file: str | os.PathLike[str] | None = None,
                          from_questions: bool = False, options: AlignOptions | None = None,
                          input_format: str | None = None,
-                         progress: Callable[[str, float], None] | None = None) -> ChapterPlan:
+                         progress: Callable[[str, float], None] | None = None,
+                         aligned: AlignResult | None = None) -> ChapterPlan:
     """The chapters a transcript (or chapter list) gives, in the clock of the audio.
 
     With a transcript and audio, the transcript is aligned to the audio first (as
@@ -69,12 +70,17 @@ def chapters_for_episode(transcript: str | os.PathLike[str] | Transcript | None,
     or cut found there, and the audio's decoded length ends the last one. With
     ``options.trust_timestamps``, or without one of the two, the times are taken as
     they are (moved by ``options.offset`` when that is given).
+
+    :param aligned: the transcript's alignment to ``audio``, when it is already made
+        (it is not made again, and ``options`` are not used).
     """
     options = options or AlignOptions()
+    if aligned is not None:
+        transcript = aligned.transcript
     if chapters_file is None and is_chapter_list(transcript):
         assert transcript is not None and not isinstance(transcript, Transcript)
         transcript, chapters_file = None, transcript
-    if transcript is None or audio is None or options.trust_timestamps:
+    if aligned is None and (transcript is None or audio is None or options.trust_timestamps):
         duration = audio_duration(audio) if audio is not None else None
         plan = plan_chapters(transcript, chapters_file=chapters_file,
                              from_questions=from_questions, duration=duration,
@@ -85,8 +91,10 @@ def chapters_for_episode(transcript: str | os.PathLike[str] | Transcript | None,
                                or "")
             plan = follow_audio(plan, lambda _: offset, duration, source, plan.warnings)
         return plan
-    aligned = align_episode(transcript, audio, options=options, input_format=input_format,
-                            progress=progress)
+    if aligned is None:
+        assert transcript is not None and audio is not None
+        aligned = align_episode(transcript, audio, options=options,
+                                input_format=input_format, progress=progress)
     data, alignment = aligned.transcript, aligned.alignment
     plan = plan_chapters(data, chapters_file=chapters_file, from_questions=from_questions,
                          duration=planning_length(data, alignment))
@@ -235,9 +243,14 @@ def export_chapters(source: str | os.PathLike[str], fmt: str, *,
                     audio: str | os.PathLike[str] | None = None,
                     input_format: str | None = None,
                     output: str | os.PathLike[str] | None = None,
-                    force: bool = False) -> tuple[str, ChapterPlan]:
+                    force: bool = False, options: AlignOptions | None = None,
+                    progress: Callable[[str, float], None] | None = None
+                    ) -> ChapterExport:
     """Chapters from a tagged MP3, a chapter file or a transcript, in ``fmt``, written
     to ``output`` when one is given (``"-"`` or None: only returned).
+
+    With a transcript and ``audio``, the chapters are where :func:`run_episode`
+    puts them (see :func:`chapters_for_episode`).
 
     :raises UsageError: for an unknown format.
     :raises InputError: when SOURCE holds no usable chapters.
@@ -248,19 +261,17 @@ def export_chapters(source: str | os.PathLike[str], fmt: str, *,
     if output is not None:
         refuse_inputs([output], {"source": source, "transcript": transcript, "audio": audio})
         refuse_foreign([output], force)
-    duration = audio_duration(audio) if audio is not None else None
     if _looks_like_mp3(source):
         tagged = read_chapters(source)
         if not tagged:
             raise InputError("the MP3 has no chapters", source)
         plan = ChapterPlan([t.chapter for t in tagged], [None] * len(tagged))
+    elif is_chapter_list(source):
+        plan = chapters_for_episode(transcript, audio, chapters_file=source, options=options,
+                                    input_format=input_format, progress=progress)
     else:
-        text, _ = read_text(source)
-        if chapter_detect_soft(text) is not None:
-            plan = plan_chapters(transcript, chapters_file=source, duration=duration,
-                                 input_format=input_format)
-        else:
-            plan = plan_chapters(source, duration=duration, input_format=input_format)
+        plan = chapters_for_episode(source, audio, options=options,
+                                    input_format=input_format, progress=progress)
     if writer.needs_end and plan.chapters and plan.chapters[-1].end is None:
         raise UsageError(f"{writer.description} needs the last chapter's end, and nothing "
                          "gives it; give the episode with --audio")
@@ -268,7 +279,23 @@ def export_chapters(source: str | os.PathLike[str], fmt: str, *,
     if output is not None and os.fspath(output) != "-":
         atomic_write(output, text)
         note_written([output])
-    return text, plan
+    return ChapterExport(text, plan)
+
+
+@dataclass
+class ChapterExport:
+    """What :func:`export_chapters` rendered, and the chapters it came from."""
+
+    text: str
+    plan: ChapterPlan
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.plan.warnings
+
+    @property
+    def review(self) -> list[str]:
+        return self.plan.review
 
 
 def is_chapter_list(source: str | os.PathLike[str] | Transcript | None) -> bool:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from exporter.errors import line_list
 from exporter.model import Transcript, Turn
 from exporter.speech import speaking_time
+from exporter.timecode import format_time
 
 
 def turn_durations(transcript: Transcript) -> list[float]:
@@ -55,3 +57,32 @@ def to_json(transcript: Transcript) -> dict[str, Any]:
 
 def _turn_json(turn: Turn) -> dict[str, Any]:
     return {"start": turn.start, "speaker": turn.speaker, "text": turn.text}
+
+
+def report(transcript: Transcript) -> list[str]:
+    """The ``inspect`` table: the turns, each speaker's talk time and the chapters."""
+    lines = [f"{transcript.source}: {transcript.format}, {len(transcript.turns)} turns, "
+             f"{len(transcript.speakers)} speakers", "",
+             f"{'#':>4}  {'start':8}  {'speaker':<20} {'words':>5}  text"]
+    for number, turn in enumerate(transcript.turns, 1):
+        first = " ".join(turn.words[:8])
+        lines.append(f"{number:>4}  {format_time(turn.start, fraction=False)}  "
+                     f"{turn.speaker[:20]:<20} {len(turn.words):>5}  {first}...")
+    lines += ["", "Speakers"]
+    total = sum(turn_durations(transcript)) or 1.0
+    for row in speaker_times(transcript):
+        lines.append(f"  {row.speaker[:30]:<30} {format_time(row.seconds, fraction=False)}"
+                     f"  {100 * row.seconds / total:3.0f}%  {row.turns:>4} turns")
+    lines.append("")
+    if transcript.chapters:
+        lines.append(f"Chapters ({len(transcript.chapters)})")
+        for number, chapter in enumerate(transcript.chapters, 1):
+            start = ("untimed" if chapter.start is None
+                     else format_time(chapter.start, fraction=False))
+            lines.append(f"  {number:>3}. {start:<8}  {chapter.title}")
+    else:
+        lines.append("Chapters: none found")
+    if transcript.unread:
+        lines.append(f"Not read as speech: {line_list(transcript.unread)} (text before the "
+                     "first turn, footers)")
+    return lines

@@ -15,7 +15,10 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def commands(group: click.Group, prefix: str = "exporter") -> list[tuple[str, click.Command]]:
     out: list[tuple[str, click.Command]] = [(prefix, group)]
-    for name, command in group.commands.items():
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None, name
         if isinstance(command, click.Group):
             out += commands(command, f"{prefix} {name}")
         else:
