@@ -25,7 +25,7 @@ from common import ROOT
 from exporter.model import Chapter
 from exporter.writers.id3 import inspect_mp3, write_chapters
 
-EPISODE = ROOT / "samples" / "sample-episode.mp3"
+EPISODE = ROOT / "exporter" / "samples" / "sample-episode.mp3"
 
 
 def ffmpeg() -> str:

@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CORPUS = HERE / "data" / "fuzz-corpus"
 SEEDS = [*sorted((ROOT / "tests" / "data" / "formats").glob("*")),
-         ROOT / "samples" / "sample-episode.txt"]
+         ROOT / "exporter" / "samples" / "sample-episode.txt"]
 
 
 def one_input(data: bytes) -> None:

@@ -67,9 +67,9 @@ def main() -> None:
         catalogue = work / "catalogue"
         catalogue.mkdir()
         for number in range(args.copies):
-            shutil.copyfile(ROOT / "samples" / "sample-episode.txt",
+            shutil.copyfile(ROOT / "exporter" / "samples" / "sample-episode.txt",
                             catalogue / f"ep{number:02d}.txt")
-            shutil.copyfile(ROOT / "samples" / "sample-episode.mp3",
+            shutil.copyfile(ROOT / "exporter" / "samples" / "sample-episode.mp3",
                             catalogue / f"ep{number:02d}.mp3")
         print(f"exporter run --batch over {args.copies} copies of the sample episode "
               "(1:57 each):")

@@ -14,6 +14,7 @@ import time
 import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 
 from exporter.align import estimate_words
@@ -313,13 +314,13 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
 
 
 def bundled_sample() -> tuple[Path, Path]:
-    """The bundled sample's transcript and MP3 (``samples/`` of a source checkout).
+    """The bundled sample's transcript and MP3, which ship inside the package (so
+    ``run --sample`` works from an installed wheel as from a checkout).
 
-    :raises UsageError: when this installation has no ``samples/`` folder.
+    :raises UsageError: when this installation has lost them.
     """
-    folder = Path(__file__).resolve().parent.parent / "samples"
+    folder = Path(str(files("exporter") / "samples"))
     transcript, audio = folder / "sample-episode.txt", folder / "sample-episode.mp3"
     if not (transcript.is_file() and audio.is_file()):
-        raise UsageError(f"the bundled sample is not here ({folder}); it ships in the "
-                         "samples/ folder of the source checkout")
+        raise UsageError(f"the bundled sample is not here ({folder}); reinstall exporter")
     return transcript, audio

@@ -12,7 +12,7 @@ against, and a ``.txt`` holds the spoken turns as a show-notes transcript.
 The bundled sample was made with::
 
     python samples/make_episode.py samples/ai-engineering-podcast-amd-rocm.txt \\
-        --turns 5 --chapters 3 -o samples/sample-episode.mp3
+        --turns 5 --chapters 3 -o exporter/samples/sample-episode.mp3
 
 Options for the benchmarks: ``--pre-roll S`` puts S seconds of music before
 everything (an intro added after transcription) and ``--break-at-turn K

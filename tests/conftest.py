@@ -27,8 +27,10 @@ os.environ.setdefault("COVERAGE_FILE", str(ROOT / ".coverage"))
 SAMPLES = ROOT / "samples"
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLE = SAMPLES / "ai-engineering-podcast-amd-rocm.txt"
-EPISODE = SAMPLES / "sample-episode.mp3"
-EPISODE_TRANSCRIPT = SAMPLES / "sample-episode.txt"
+# The sample pair ships inside the package, so that `run --sample` works from a wheel.
+BUNDLED = ROOT / "exporter" / "samples"
+EPISODE = BUNDLED / "sample-episode.mp3"
+EPISODE_TRANSCRIPT = BUNDLED / "sample-episode.txt"
 
 
 def run_exporter(folder: Path, *args: str | Path, timeout: float = 600,

@@ -16,10 +16,10 @@ from exporter.errors import AudioError
 from exporter.model import AlignOptions, Word
 from exporter.pipeline import make_subtitles
 from exporter.readers import read_transcript
-from tests.conftest import EPISODE, EPISODE_TRANSCRIPT, SAMPLES, ffmpeg_exe, invoke
+from tests.conftest import BUNDLED, EPISODE, EPISODE_TRANSCRIPT, ffmpeg_exe, invoke
 from tests.style_checker import read_vtt
 
-TRUTH = json.loads((SAMPLES / "sample-episode.truth.json").read_text())["sentences"]
+TRUTH = json.loads((BUNDLED / "sample-episode.truth.json").read_text())["sentences"]
 SENTENCE_END = re.compile(r"[.?!][\"')\]]*$")
 
 

@@ -27,9 +27,9 @@ from exporter.align.sphinx import WindowAligner
 from exporter.align.text import tokens_for
 from exporter.readers import read_transcript
 from exporter.timecode import format_time
-from tests.conftest import EPISODE, EPISODE_TRANSCRIPT, SAMPLES, ffmpeg_exe
+from tests.conftest import BUNDLED, EPISODE, EPISODE_TRANSCRIPT, ffmpeg_exe
 
-TRUTH = json.loads((SAMPLES / "sample-episode.truth.json").read_text())["sentences"]
+TRUTH = json.loads((BUNDLED / "sample-episode.truth.json").read_text())["sentences"]
 TURNS = read_transcript(EPISODE_TRANSCRIPT).turns
 
 

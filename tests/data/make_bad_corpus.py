@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 from exporter.align.audio import ffmpeg_exe  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "bad"
-SAMPLE_MP3 = ROOT / "samples" / "sample-episode.mp3"
-SAMPLE_TXT = ROOT / "samples" / "sample-episode.txt"
+SAMPLE_MP3 = ROOT / "exporter" / "samples" / "sample-episode.mp3"
+SAMPLE_TXT = ROOT / "exporter" / "samples" / "sample-episode.txt"
 
 
 def ffmpeg(*args: str) -> None:
