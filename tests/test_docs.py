@@ -1,4 +1,4 @@
-"""The README is the front door: every command and option is documented there."""
+"""The README is the front door, and docs/commands.md the reference made from --help."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import re
 import click
 import pytest
 
+from docs import make_reference
 from exporter.cli import cli
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+REFERENCE = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
 
 
 def commands(group: click.Group, prefix: str = "exporter") -> list[tuple[str, click.Command]]:
@@ -30,21 +32,43 @@ ALL = commands(cli)
 
 
 @pytest.mark.parametrize(("name", "command"), ALL, ids=[n for n, _ in ALL])
-def test_command_has_help_and_a_readme_section(name: str, command: click.Command) -> None:
+def test_every_command_and_option_has_help(name: str, command: click.Command) -> None:
     assert command.help, f"{name} has no help text"
-    if name != "exporter":
-        assert f"`{name}" in README, f"{name} is not described in the README"
+    for param in command.params:
+        if isinstance(param, click.Option) and not param.hidden:
+            assert param.help, f"{name} {param.opts[0]} has no help text"
+
+
+def test_the_command_reference_is_what_help_says() -> None:
+    # Fails when an option is added, changed or removed without the reference
+    # being made again, so docs/commands.md cannot drift from the program.
+    written = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    assert written == make_reference.render(), (
+        "docs/commands.md is out of date: run .venv/bin/python docs/make_reference.py")
 
 
 @pytest.mark.parametrize(("name", "command"), ALL, ids=[n for n, _ in ALL])
-def test_every_option_has_help_and_is_in_the_readme(name: str, command: click.Command
-                                                    ) -> None:
+def test_every_option_is_in_the_reference(name: str, command: click.Command) -> None:
+    section = REFERENCE.split(f"## `{name}`\n", 1)[1].split("\n## ", 1)[0]
     for param in command.params:
-        if not isinstance(param, click.Option) or param.hidden:
-            continue
-        assert param.help, f"{name} {param.opts[0]} has no help text"
-        assert any(f"`{opt}" in README for opt in param.opts), (
-            f"{name} {param.opts[0]} is not described in the README")
+        if isinstance(param, click.Option) and not param.hidden:
+            assert any(opt in section for opt in param.opts), (name, param.opts)
+
+
+def test_the_readme_shows_every_job_and_links_what_exists() -> None:
+    for name, _ in ALL:
+        if name.count(" ") == 1:  # the top-level commands
+            assert f"\n{name} " in README, f"the README has no example of {name}"
+    for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", README):
+        assert (ROOT / target).is_file(), f"the README links to {target}, which is missing"
+
+
+def test_the_readme_python_example_uses_the_public_api() -> None:
+    import exporter
+
+    (example,) = re.findall(r"```python\n(.+?)\n```", README, re.S)
+    used = set(re.findall(r"exporter\.(\w+)", example))
+    assert used and used <= set(exporter.__all__), used - set(exporter.__all__)
 
 
 def quick_start_commands() -> list[str]:
