@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import webvtt
 
 from exporter import timecode
 from tests.conftest import (
@@ -159,9 +160,9 @@ def shifted_episode(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return shifted
 
 
-def test_write_preview_and_run_put_chapters_in_the_same_places(
+def test_every_command_puts_chapters_and_cues_where_run_does(
         shifted_episode: Path, tmp_path: Path) -> None:
-    """One alignment path: the intro moves the chapters for every command."""
+    """One alignment path: the intro moves the chapters and cues for every command."""
     ran = invoke("run", EPISODE_TRANSCRIPT, shifted_episode, "-o", tmp_path / "out", "--json")
     assert ran.exit_code == 0, ran.stderr
     by_run = json.loads(ran.stdout)["chapters"]
@@ -175,6 +176,19 @@ def test_write_preview_and_run_put_chapters_in_the_same_places(
     previewed = invoke("chapters", "preview", EPISODE_TRANSCRIPT, "--audio", shifted_episode,
                        "--json")
     assert json.loads(previewed.stdout)["chapters"] == by_run
+    exported = invoke("-q", "chapters", "export", EPISODE_TRANSCRIPT, "--audio",
+                      shifted_episode, "--format", "podcast-json")
+    assert exported.exit_code == 0, exported.stderr
+    assert [c["startTime"] for c in json.loads(exported.stdout)["chapters"]] == [
+        c["start"] for c in by_run]
+    # The subtitles follow the same alignment: every cue as run timed it.
+    subtitled = invoke("-q", "subtitles", EPISODE_TRANSCRIPT, "--audio", shifted_episode,
+                       "-o", tmp_path / "subtitles.vtt")
+    assert subtitled.exit_code == 0, subtitled.stderr
+    cues = [(c.start, c.end, c.text) for c in webvtt.read(str(tmp_path / "subtitles.vtt"))]
+    assert cues == [(c.start, c.end, c.text)
+                    for c in webvtt.read(str(tmp_path / "out" / "shifted.vtt"))]
+    assert len(cues) > 20
     # Trusting the timestamps keeps the transcript's times, moved by a given offset.
     trusted = invoke("chapters", "preview", EPISODE_TRANSCRIPT, "--audio", shifted_episode,
                      "--trust-timestamps", "--offset", "20", "--json")
