@@ -32,9 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import decode_floor
 from real_episode import VARIANTS, build
 
-from exporter.align.aligner import Alignment, align
+from exporter.align.aligner import align
 from exporter.align.measure import summary
 from exporter.errors import InputError
+from exporter.model import Alignment
 from exporter.readers import read_transcript
 
 #: Below this a turn is reported as low confidence (as the pipeline does).

@@ -35,7 +35,7 @@ def one_input(data: bytes) -> None:
     from exporter.chapterfiles import parse_chapters
     from exporter.errors import InputError
     from exporter.readers import parse_transcript
-    from exporter.readers.base import decode
+    from exporter.readers.text import decode
 
     try:
         text, _ = decode(data, "fuzz.txt")

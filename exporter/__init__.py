@@ -42,7 +42,7 @@ _PUBLIC = {
     "Turn": "exporter.model",
     "Word": "exporter.model",
     "ExporterError": "exporter.errors",
-    "Style": "exporter.segment",
+    "Style": "exporter.style",
     "load_transcript": "exporter.readers",
     "parse_transcript": "exporter.readers",
     "align_episode": "exporter.alignment",
@@ -106,6 +106,6 @@ if TYPE_CHECKING:
     from exporter.pipeline import bundled_sample, make_subtitles, run_episode
     from exporter.readers import parse_transcript
     from exporter.readers import read_transcript as load_transcript
-    from exporter.segment import Style
     from exporter.segment import segment as make_cues
+    from exporter.style import Style
     from exporter.writers.id3 import read_chapters, remove_chapters, write_chapters

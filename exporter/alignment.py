@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from exporter.align.aligner import Alignment, TurnAlignment, align
+from exporter.align.aligner import align
 from exporter.fsutil import atomic_write, refuse_inputs
-from exporter.model import AlignOptions, Transcript, Word
+from exporter.model import Alignment, AlignOptions, Transcript, TurnAlignment, Word
 from exporter.ownership import note_written, refuse_foreign
 from exporter.readers import read_transcript
 from exporter.writers.words import render_words

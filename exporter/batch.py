@@ -22,7 +22,7 @@ from exporter.errors import ExporterError, InputError
 from exporter.model import AlignOptions
 from exporter.pipeline import default_outdir, run_episode, run_outputs
 from exporter.readers import READERS
-from exporter.readers.base import read_text
+from exporter.readers.text import read_text
 from exporter.workers import pool as worker_pool
 
 COLUMNS = ("transcript", "audio", "chapters", "outdir")

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from exporter.align.aligner import Alignment
 from exporter.alignment import (
     AlignResult,
     align_episode,
@@ -26,9 +25,10 @@ from exporter.chapters import Placement, check_id3_count, episode_end, finish, p
 from exporter.chapters import from_questions as from_questions_of
 from exporter.errors import InputError, UsageError
 from exporter.fsutil import atomic_write, refuse_inputs, refuse_read_only
-from exporter.model import AlignOptions, Chapter, Transcript
+from exporter.model import Alignment, AlignOptions, Chapter, Transcript
 from exporter.ownership import note_written, refuse_foreign
-from exporter.readers.base import read_text, title_like
+from exporter.readers.base import title_like
+from exporter.readers.text import read_text
 from exporter.writers.id3 import (
     WriteReport,
     inspect_mp3,

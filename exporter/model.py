@@ -188,3 +188,48 @@ class AlignOptions:
     def repair(self) -> bool:
         """Whether the transcript's times are checked against the audio and repaired."""
         return not self.trust_timestamps
+
+
+@dataclass(frozen=True)
+class TurnAlignment:
+    """How one turn was aligned.
+
+    :param method: ``aligned`` (first try), ``retried`` (wide beams or smaller
+        windows were needed) or ``interpolated`` (some words could not be aligned).
+    :param confidence: from 0 to 1: the share of words aligned and plausible.
+    """
+
+    index: int
+    start: float
+    words: tuple[Word, ...]
+    method: str
+    confidence: float
+    suspicious: int = 0
+    #: Stretches of words not found in the audio, as (first word, count): timed by
+    #: spreading them between the words around them.
+    unmatched: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass
+class Alignment:
+    """The words of the whole transcript with their times in the audio.
+
+    :param offset: seconds of audio before the transcript's zero (found or given).
+    :param insertions: audio found inserted (an ad break): the index of the first
+        turn after it, and its length in seconds.
+    :param shifts: for each turn, the seconds added to its transcript time to place
+        it in the audio (the offset, plus every insertion before it).
+    """
+
+    words: list[Word]
+    turns: list[TurnAlignment]
+    duration: float
+    offset: float = 0.0
+    peaks: list[float] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    insertions: list[tuple[int, float]] = field(default_factory=list)
+    shifts: list[float] = field(default_factory=list)
+
+    def shift_for(self, turn: int) -> float:
+        """Seconds to add to a time inside ``turn`` to find it in the audio."""
+        return self.shifts[turn] if 0 <= turn < len(self.shifts) else self.offset

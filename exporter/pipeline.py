@@ -47,7 +47,8 @@ from exporter.fsutil import atomic_write, refuse_inputs, refuse_read_only
 from exporter.model import AlignOptions, Chapter, Cue, Transcript, Word
 from exporter.ownership import note_written, refuse_foreign
 from exporter.readers import read_transcript
-from exporter.segment import CAPTIONS, Style, segment
+from exporter.segment import segment
+from exporter.style import CAPTIONS, Style
 from exporter.writers import SubtitleWriter, subtitle_writer
 from exporter.writers.id3 import (
     inspect_mp3,

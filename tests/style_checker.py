@@ -17,7 +17,7 @@ import srt
 import webvtt
 
 from exporter.model import Word
-from exporter.segment import Style
+from exporter.style import Style
 
 NO_CUT_AFTER = frozenset(
     "a an the my your our their i we they he she is are was were am will would can could "

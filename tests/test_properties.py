@@ -16,7 +16,7 @@ from exporter.chapterfiles import parse_chapters
 from exporter.errors import InputError
 from exporter.model import Chapter
 from exporter.readers import FORMAT_NAMES, parse_transcript
-from exporter.readers.base import decode
+from exporter.readers.text import decode
 from exporter.writers.id3 import read_chapters, write_chapters
 from tests.conftest import EPISODE, ffprobe_chapters, temp_copy
 from tests.fuzzing import examples

@@ -13,7 +13,8 @@ from exporter.errors import UsageError
 from exporter.model import Word
 from exporter.pipeline import make_subtitles
 from exporter.readers import read_transcript
-from exporter.segment import CAPTIONS, TRANSCRIPT, Style, segment
+from exporter.segment import segment
+from exporter.style import CAPTIONS, TRANSCRIPT, Style
 from tests.conftest import SAMPLE
 from tests.fuzzing import examples
 from tests.style_checker import check, read_srt, read_vtt

@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 
 from exporter.align import repair
 from exporter.align.audio import DecodedAudio, decode
@@ -26,41 +25,15 @@ from exporter.align.turn import (
     CONTEXT_REACH,
     CONTEXT_SECONDS,
     MIN_TURN_AUDIO,
-    TurnAlignment,
     TurnJob,
     align_turn,
     aligner_for,
 )
-from exporter.model import Transcript, Turn, Word
+from exporter.model import Alignment, Transcript, Turn, TurnAlignment, Word
 from exporter.speech import word_weight
 from exporter.workers import pool as worker_pool
 
 __all__ = ["Alignment", "TurnAlignment", "align"]
-
-
-@dataclass
-class Alignment:
-    """The words of the whole transcript with their times in the audio.
-
-    :param offset: seconds of audio before the transcript's zero (found or given).
-    :param insertions: audio found inserted (an ad break): the index of the first
-        turn after it, and its length in seconds.
-    :param shifts: for each turn, the seconds added to its transcript time to place
-        it in the audio (the offset, plus every insertion before it).
-    """
-
-    words: list[Word]
-    turns: list[TurnAlignment]
-    duration: float
-    offset: float = 0.0
-    peaks: list[float] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    insertions: list[tuple[int, float]] = field(default_factory=list)
-    shifts: list[float] = field(default_factory=list)
-
-    def shift_for(self, turn: int) -> float:
-        """Seconds to add to a time inside ``turn`` to find it in the audio."""
-        return self.shifts[turn] if 0 <= turn < len(self.shifts) else self.offset
 
 
 def align(transcript: Transcript, audio: str | os.PathLike[str], *, jobs: int | None = None,

@@ -32,7 +32,7 @@ from exporter.align.edges import (
 from exporter.align.estimate import clip_runs, fill
 from exporter.align.sphinx import TokenTime, WindowAligner, mean_score
 from exporter.align.text import tokens_for
-from exporter.model import Word
+from exporter.model import TurnAlignment
 from exporter.speech import word_weight
 
 CHUNK_SECONDS = 12.0
@@ -91,26 +91,6 @@ class TurnJob:
     after: tuple[str, ...] = ()
     #: Where the next turn's time says it starts (``limit`` reaches past it).
     next_start: float | None = None
-
-
-@dataclass(frozen=True)
-class TurnAlignment:
-    """How one turn was aligned.
-
-    :param method: ``aligned`` (first try), ``retried`` (wide beams or smaller
-        windows were needed) or ``interpolated`` (some words could not be aligned).
-    :param confidence: from 0 to 1: the share of words aligned and plausible.
-    """
-
-    index: int
-    start: float
-    words: tuple[Word, ...]
-    method: str
-    confidence: float
-    suspicious: int = 0
-    #: Stretches of words not found in the audio, as (first word, count): timed by
-    #: spreading them between the words around them.
-    unmatched: tuple[tuple[int, int], ...] = ()
 
 
 _ALIGNERS: dict[str, WindowAligner] = {}

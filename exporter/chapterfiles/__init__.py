@@ -21,7 +21,7 @@ from exporter.chapterfiles.untimed import UntimedTitles
 from exporter.chapterfiles.vtt_chapters import VttChapters
 from exporter.errors import InputError, UsageError, line_list
 from exporter.model import ChapterList
-from exporter.readers.base import read_text
+from exporter.readers.text import read_text
 
 FORMATS: tuple[ChapterFormat, ...] = (
     AudibleJson(),

@@ -17,7 +17,7 @@ from exporter.cli.app import (
 )
 from exporter.model import AlignOptions
 from exporter.report import clock, method_counts
-from exporter.segment import LABEL_MODES, PRESETS
+from exporter.style import LABEL_MODES, PRESETS
 from exporter.writers import SUBTITLE_FORMATS
 
 

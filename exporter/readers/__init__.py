@@ -11,7 +11,7 @@ from pathlib import Path
 
 from exporter.errors import InputError
 from exporter.model import Transcript
-from exporter.readers.base import Reader, read_text
+from exporter.readers.base import Reader
 from exporter.readers.html_transcript import HtmlTranscriptReader
 from exporter.readers.otter import OtterReader
 from exporter.readers.podcast_json import PodcastJsonReader
@@ -20,6 +20,7 @@ from exporter.readers.service_json import AssemblyAIReader, DeepgramReader, Whis
 from exporter.readers.shownotes import ShowNotesReader
 from exporter.readers.srt import SrtReader
 from exporter.readers.stamped import StampedLineReader
+from exporter.readers.text import read_text
 from exporter.readers.vtt import VttReader
 from exporter.readers.whisper_json import WhisperJsonReader
 

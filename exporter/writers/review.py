@@ -18,8 +18,7 @@ from collections.abc import Sequence
 from importlib.resources import files
 from typing import Any
 
-from exporter.align.aligner import Alignment
-from exporter.model import Chapter, Cue, Word
+from exporter.model import Alignment, Chapter, Cue, Word
 
 #: Turns below this confidence are marked on the page.
 LOW_CONFIDENCE = 0.8

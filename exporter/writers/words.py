@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from exporter.align.aligner import Alignment
+from exporter.model import Alignment
 
 
 def words_document(alignment: Alignment, review: Sequence[str] = ()) -> dict[str, Any]:
