@@ -12,7 +12,9 @@ import contextlib
 import io
 import os
 import secrets
+import shutil
 import stat
+import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -188,3 +190,45 @@ def refuse_read_only(path: str | os.PathLike[str]) -> None:
     if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise OutputError("the file is read-only (its permissions say it is to be kept as "
                           "it is); give --force to change it all the same", path)
+
+
+class Staging:
+    r"""A hidden folder inside ``outdir`` where a set of outputs is built, then moved
+    into place: what :class:`AtomicFile` is for one file, for several. A failed run
+    :meth:`discard`\ s it and leaves nothing half-written in ``outdir`` (nor
+    ``outdir`` itself, when the run made it and it is empty)."""
+
+    def __init__(self, outdir: Path) -> None:
+        self.outdir = outdir
+        self.created = not outdir.exists()
+        try:
+            outdir.mkdir(parents=True, exist_ok=True)
+            self.path = Path(tempfile.mkdtemp(prefix=".exporter-", suffix=".tmp", dir=outdir))
+        except OSError as exc:
+            raise OutputError(f"cannot write in the output folder ({exc.strerror})",
+                              outdir) from None
+
+    def file(self, name: str) -> Path:
+        return self.path / name
+
+    def write(self, name: str, text: str) -> None:
+        atomic_write(self.path / name, text)
+
+    def publish(self) -> list[Path]:
+        """Move every built file into OUTDIR (each move is atomic)."""
+        done = []
+        for built in sorted(self.path.iterdir()):
+            target = self.outdir / built.name
+            try:
+                os.replace(built, target)
+            except OSError as exc:
+                raise OutputError(f"cannot write the file ({exc.strerror})", target) from None
+            done.append(target)
+        self.path.rmdir()
+        return done
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        if self.created:
+            with contextlib.suppress(OSError):
+                self.outdir.rmdir()  # only when empty: nothing of the producer's goes

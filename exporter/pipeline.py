@@ -6,10 +6,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
-import tempfile
 import time
 import urllib.parse
 from collections.abc import Callable, Sequence
@@ -42,8 +39,8 @@ from exporter.chapterplan import (
     write_episode_chapters,
 )
 from exporter.chapters import Placement, check_id3_count
-from exporter.errors import OutputError, UsageError
-from exporter.fsutil import atomic_write, refuse_inputs, refuse_read_only
+from exporter.errors import UsageError
+from exporter.fsutil import Staging, atomic_write, refuse_inputs, refuse_read_only
 from exporter.model import AlignOptions, Chapter, Cue, Transcript, Word
 from exporter.ownership import note_written, refuse_foreign
 from exporter.readers import read_transcript
@@ -175,46 +172,6 @@ def default_outdir(episode: str | os.PathLike[str]) -> Path:
     return Path(f"{Path(episode).stem}-export")
 
 
-class _Staging:
-    """A hidden folder inside OUTDIR where outputs are built, then moved into place,
-    so that a failed run leaves nothing half-written in OUTDIR."""
-
-    def __init__(self, outdir: Path) -> None:
-        self.outdir = outdir
-        self.created = not outdir.exists()
-        try:
-            outdir.mkdir(parents=True, exist_ok=True)
-            self.path = Path(tempfile.mkdtemp(prefix=".exporter-", suffix=".tmp", dir=outdir))
-        except OSError as exc:
-            raise OutputError(f"cannot write in the output folder ({exc.strerror})",
-                              outdir) from None
-
-    def file(self, name: str) -> Path:
-        return self.path / name
-
-    def write(self, name: str, text: str) -> None:
-        atomic_write(self.path / name, text)
-
-    def publish(self) -> list[Path]:
-        """Move every built file into OUTDIR (each move is atomic)."""
-        done = []
-        for built in sorted(self.path.iterdir()):
-            target = self.outdir / built.name
-            try:
-                os.replace(built, target)
-            except OSError as exc:
-                raise OutputError(f"cannot write the file ({exc.strerror})", target) from None
-            done.append(target)
-        self.path.rmdir()
-        return done
-
-    def discard(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
-        if self.created:
-            with contextlib.suppress(OSError):
-                self.outdir.rmdir()  # only when empty: nothing of the producer's goes
-
-
 def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[str],
                 outdir: str | os.PathLike[str] | None = None, *,
                 chapters_file: str | os.PathLike[str] | None = None, in_place: bool = False,
@@ -256,7 +213,7 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
     inspect_mp3(episode)  # a damaged MP3 fails here, before the long work
     if in_place and not force:
         refuse_read_only(episode)  # now, not after the long work
-    staging = _Staging(folder)
+    staging = Staging(folder)
     try:
         aligned = align_episode(data, episode, options=options, progress=progress)
         alignment = aligned.alignment

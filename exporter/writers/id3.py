@@ -27,6 +27,7 @@ each part would need the others' internals (the raw tag, mutagen's frame classes
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -100,10 +101,20 @@ class TaggedChapter:
 class Mp3Facts:
     """Where the parts of an MP3 file are."""
 
+    path: str
     size: int
     audio_start: int
-    duration: float
     tag_version: int | None  # 3 or 4, None without an ID3v2 tag
+    #: The length mutagen reads from the headers: an estimate for some VBR files.
+    header_length: float
+
+    @functools.cached_property
+    def duration(self) -> float:
+        """The length in seconds, from the frames' own count (a VBR file without a
+        Xing header, or a damaged one, can claim four times its real length). Walking
+        the frames reads the whole file, so it is done only when asked, once."""
+        counted = mp3_length(self.path)
+        return counted if counted is not None else self.header_length
 
 
 @dataclass
@@ -236,11 +247,8 @@ def inspect_mp3(path: str | os.PathLike[str]) -> Mp3Facts:
             _check_stream(handle, audio_start, end, source)
     except OSError as exc:
         raise AudioError(f"cannot read the file ({exc.strerror})", source) from None
-    # The frames' own count, not the header's estimate: a VBR file without a Xing
-    # header or a damaged one can claim four times its real length.
-    counted = mp3_length(source)
-    return Mp3Facts(size, audio_start, counted if counted is not None else length,
-                    version if version in (3, 4) else None)
+    return Mp3Facts(source, size, audio_start, version if version in (3, 4) else None,
+                    length)
 
 
 # -- reading ---------------------------------------------------------------------
