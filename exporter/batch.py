@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from exporter.errors import ExporterError, InputError
-from exporter.model import AlignOptions
+from exporter.model import AlignOptions, RunOptions
 from exporter.pipeline import default_outdir, run_episode, run_outputs
 from exporter.readers import READERS
 from exporter.readers.text import read_text
@@ -204,8 +204,8 @@ def earlier_review(episode: Episode) -> list[str]:
     return [str(r) for r in review] if isinstance(review, list) else []
 
 
-def run_one(episode: Episode, force: bool = False,
-            options: AlignOptions | None = None) -> Outcome:
+def run_one(episode: Episode, force: bool = False, options: AlignOptions | None = None,
+            run_options: RunOptions | None = None) -> Outcome:
     """Run one episode, turning its failure into an outcome (runs in a worker).
 
     An episode that is up to date is skipped, unless its last run needed review:
@@ -222,7 +222,8 @@ def run_one(episode: Episode, force: bool = False,
     try:
         result = run_episode(episode.transcript, episode.audio, episode.folder,
                              chapters_file=episode.chapters, force=force,
-                             options=replace(options or AlignOptions(), jobs=1))
+                             options=replace(options or AlignOptions(), jobs=1),
+                             run_options=run_options)
     except ExporterError as exc:
         return Outcome(episode, "failed", str(exc), time.perf_counter() - began)
     except Exception as exc:
@@ -237,7 +238,7 @@ def run_one(episode: Episode, force: bool = False,
 
 
 def run_batch(episodes: list[Episode], *, jobs: int | None = None, force: bool = False,
-              options: AlignOptions | None = None,
+              options: AlignOptions | None = None, run_options: RunOptions | None = None,
               on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Run every episode, ``jobs`` at a time; outcomes in manifest order.
 
@@ -248,13 +249,13 @@ def run_batch(episodes: list[Episode], *, jobs: int | None = None, force: bool =
     outcomes: dict[int, Outcome] = {}
     if workers == 1:
         for index, episode in enumerate(episodes):
-            outcomes[index] = run_one(episode, force, options)
+            outcomes[index] = run_one(episode, force, options, run_options)
             if on_done:
                 on_done(outcomes[index])
     else:
         with worker_pool(workers) as pool:
             pending: dict[Future[Outcome], int] = {
-                pool.submit(run_one, episode, force, options): index
+                pool.submit(run_one, episode, force, options, run_options): index
                 for index, episode in enumerate(episodes)}
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)

@@ -25,7 +25,7 @@ from exporter.chapters import Placement, check_id3_count, episode_end, finish, p
 from exporter.chapters import from_questions as from_questions_of
 from exporter.errors import InputError, UsageError
 from exporter.fsutil import atomic_write, refuse_inputs, refuse_read_only
-from exporter.model import Alignment, AlignOptions, Chapter, Transcript
+from exporter.model import Alignment, AlignOptions, Chapter, TagOptions, Transcript
 from exporter.ownership import note_written, refuse_foreign
 from exporter.readers.base import title_like
 from exporter.readers.text import read_text
@@ -33,6 +33,7 @@ from exporter.writers.id3 import (
     WriteReport,
     inspect_mp3,
     read_chapters,
+    read_image,
     write_chapters,
 )
 
@@ -168,8 +169,7 @@ def plan_chapters(transcript: str | os.PathLike[str] | Transcript | None = None,
 def write_episode_chapters(episode: str | os.PathLike[str], *,
                            transcript: str | os.PathLike[str] | None = None,
                            chapters_file: str | os.PathLike[str] | None = None,
-                           from_questions: bool = False, version: int | None = None,
-                           image: str | os.PathLike[str] | None = None,
+                           from_questions: bool = False, tag: TagOptions | None = None,
                            output: str | os.PathLike[str] | None = None,
                            backup: bool = False, dry_run: bool = False,
                            input_format: str | None = None,
@@ -188,12 +188,15 @@ def write_episode_chapters(episode: str | os.PathLike[str], *,
         inputs, or the episode is read-only (without ``force``); the episode is
         unchanged.
     """
+    tag = tag or TagOptions()
     if output is not None:
         refuse_inputs([output], {"transcript": transcript, "chapter list": chapters_file,
-                                 "chapter image": image})
+                                 "chapter image": tag.image})
         refuse_foreign([output], force)
     elif not dry_run and not force:
         refuse_read_only(episode)  # now, not after the alignment
+    if tag.image is not None:
+        read_image(tag.image)  # likewise
     facts = inspect_mp3(episode)
     if transcript is None:
         # Nothing to align: the chapter list's times are the episode's.
@@ -203,7 +206,7 @@ def write_episode_chapters(episode: str | os.PathLike[str], *,
                                     from_questions=from_questions, options=options,
                                     input_format=input_format, progress=progress)
     check_id3_count(plan.chapters, os.fspath(chapters_file or transcript or episode))
-    report = write_chapters(episode, plan.chapters, version=version, image=image,
+    report = write_chapters(episode, plan.chapters, version=tag.version, image=tag.image,
                             output=output, backup=backup, dry_run=dry_run, force=force,
                             replace=replace)
     if output is not None and report.written:
@@ -376,11 +379,15 @@ def turn_shift(transcript: Transcript, alignment: Alignment) -> Callable[[float]
 
 
 def plan_for_run(data: Transcript, chapters_file: str | os.PathLike[str] | None,
-              duration: float, warnings: list[str]) -> ChapterPlan | None:
+                 duration: float, warnings: list[str], *,
+                 from_questions: bool = False) -> ChapterPlan | None:
     """The chapters for ``run``: from the file, the transcript's titles, or else its
-    questions; None (with a warning) when there are none of those."""
-    if chapters_file is not None or data.chapters:
+    questions (first, with ``from_questions``); None (with a warning) when there are
+    none of those."""
+    if chapters_file is not None or (data.chapters and not from_questions):
         return plan_chapters(data, chapters_file=chapters_file, duration=duration)
+    if from_questions:
+        return plan_chapters(data, from_questions=True, duration=duration)
     try:
         plan = plan_chapters(data, from_questions=True, duration=duration)
     except InputError as exc:

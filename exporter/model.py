@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from exporter.style import CAPTIONS, Style
+
 
 @dataclass(frozen=True, slots=True)
 class Anchor:
@@ -188,6 +190,44 @@ class AlignOptions:
     def repair(self) -> bool:
         """Whether the transcript's times are checked against the audio and repaired."""
         return not self.trust_timestamps
+
+
+@dataclass(frozen=True)
+class TagOptions:
+    """How chapters are written into an MP3's ID3 tag.
+
+    :param version: 3 or 4; None: the version the file's tag has (see
+        :func:`exporter.writers.id3.write_chapters`).
+    :param image: a PNG or JPEG shown with every chapter.
+
+    >>> TagOptions(version=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: the ID3v2 version must be 3 or 4, not 2
+    """
+
+    version: int | None = None
+    image: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.version not in (None, 3, 4):
+            raise ValueError(f"the ID3v2 version must be 3 or 4, not {self.version}")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What ``run`` makes, beyond the alignment: one object from the command line
+    through a batch to each episode.
+
+    :param style: the subtitles' limits (see :mod:`exporter.style`).
+    :param from_questions: chapters at the host's questions, even when the
+        transcript lists titles (without it, questions are the last resort).
+    :param tag: how the chapters are written into the MP3.
+    """
+
+    style: Style = CAPTIONS
+    from_questions: bool = False
+    tag: TagOptions = field(default_factory=TagOptions)
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from exporter.chapterplan import (
 from exporter.chapters import Placement, check_id3_count
 from exporter.errors import UsageError
 from exporter.fsutil import Staging, atomic_write, refuse_inputs, refuse_read_only
-from exporter.model import AlignOptions, Chapter, Cue, Transcript, Word
+from exporter.model import AlignOptions, Chapter, Cue, RunOptions, Transcript, Word
 from exporter.ownership import note_written, refuse_foreign
 from exporter.readers import read_transcript
 from exporter.segment import segment
@@ -49,6 +49,7 @@ from exporter.style import CAPTIONS, Style
 from exporter.writers import SubtitleWriter, subtitle_writer
 from exporter.writers.id3 import (
     inspect_mp3,
+    read_image,
     remove_chapters,
     write_chapters,
 )
@@ -178,7 +179,7 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
                 options: AlignOptions | None = None, input_format: str | None = None,
                 progress: Callable[[str, float], None] | None = None,
                 force: bool = False, backup: bool = False,
-                replace: bool = False) -> RunResult:
+                replace: bool = False, run_options: RunOptions | None = None) -> RunResult:
     """Everything a producer publishes for one episode, written into ``outdir``:
     aligned subtitles (VTT, SRT, Podcasting 2.0 JSON transcript), the episode with
     ID3 chapters, the chapters as Podcasting 2.0 JSON, the word timings and the
@@ -197,18 +198,24 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
     :param backup: with ``in_place``, keep the original as ``NAME.mp3.bak``.
     :param replace: with ``in_place``, replace chapters ``episode`` already has that
         differ from the new ones (refused otherwise, and nothing is written).
+    :param run_options: the subtitle style, chapters from questions, the ID3 version
+        and chapter image (see :class:`~exporter.model.RunOptions`).
     :raises InputError: for an unusable transcript or chapter list.
     :raises AudioError: when ``episode`` is not a whole MP3.
     :raises OutputError: when an output would be written over an input (before any
         work), or ``outdir`` cannot be written; nothing is left in it.
     """
     began = time.perf_counter()
+    made = run_options or RunOptions()
     episode = Path(episode)
     folder = Path(outdir) if outdir is not None else default_outdir(episode)
     refuse_inputs(run_outputs(episode, folder, in_place),
-                  {"transcript": transcript, "episode": episode, "chapter list": chapters_file},
+                  {"transcript": transcript, "episode": episode, "chapter list": chapters_file,
+                   "chapter image": made.tag.image},
                   "give another folder with -o, or --in-place to tag the episode itself")
     refuse_foreign(run_outputs(episode, folder, in_place), force)
+    if made.tag.image is not None:
+        read_image(made.tag.image)  # a wrong image fails now, not after the alignment
     data = transcript_of(transcript, input_format)
     inspect_mp3(episode)  # a damaged MP3 fails here, before the long work
     if in_place and not force:
@@ -219,8 +226,9 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
         alignment = aligned.alignment
         warnings = aligned.warnings
         words = spoken_words(aligned, episode)
-        cues = segment(words, CAPTIONS, end_of_audio=alignment.duration)
-        plan = plan_for_run(data, chapters_file, planning_length(data, alignment), warnings)
+        cues = segment(words, made.style, end_of_audio=alignment.duration)
+        plan = plan_for_run(data, chapters_file, planning_length(data, alignment), warnings,
+                            from_questions=made.from_questions)
         source = os.fspath(chapters_file or data.source)
         if plan:
             plan = follow_audio(plan, turn_shift(data, alignment), alignment.duration, source,
@@ -246,7 +254,8 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
             audio_link = f"{stem}.mp3"
             staged = staging.file(f"{stem}.mp3")
             if chapters:
-                write_chapters(episode, chapters, output=staged)
+                write_chapters(episode, chapters, output=staged, version=made.tag.version,
+                               image=made.tag.image)
             else:
                 remove_chapters(episode, output=staged)
         data_for_page = page_data(
@@ -257,7 +266,8 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
         if in_place and chapters:
             # Last: the master changes only once everything else is ready.
             report = write_chapters(episode, chapters, force=force, backup=backup,
-                                    replace=replace)
+                                    replace=replace, version=made.tag.version,
+                                    image=made.tag.image)
             warnings.extend(f"{episode}: {note}" for note in report.notes)
         written = staging.publish()
         note_written(written)

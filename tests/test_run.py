@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import mutagen.id3
 import pysubs2
 import pytest
 import srt
@@ -115,6 +116,32 @@ def test_json_summary(tmp_path: Path) -> None:
                          "low_confidence", "cues", "words", "seconds", "warnings", "review"}
     assert [Path(p).name for p in data["outputs"]] == [f"sample-episode{s}" for s in SUFFIXES]
     assert data["low_confidence"] == [] and data["words"] == 278 and data["review"] == []
+
+
+def test_run_takes_the_style_chapter_and_tag_options_of_the_other_commands(
+        tmp_path: Path) -> None:
+    # The same flags, meaning the same, as subtitles and chapters write take them.
+    image = tmp_path / "art.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    result = invoke("-q", "run", EPISODE_TRANSCRIPT, EPISODE, "-o", tmp_path / "out", "--json",
+                    "--style", "transcript", "--from-questions", "--chapter-image", image,
+                    "--id3v2-version", "4")
+    assert result.exit_code == 0, result.stderr
+    titles = [c["title"] for c in json.loads(result.stdout)["chapters"]]
+    assert titles != TITLES and len(titles) >= 2  # the host's questions, not the titles
+    lines = [line for cue in webvtt.read(str(tmp_path / "out" / "sample-episode.vtt"))
+             for line in cue.text.splitlines()]
+    assert 42 < max(map(len, lines)) <= 65
+    tagged = tmp_path / "out" / "sample-episode.mp3"
+    assert mutagen.id3.ID3(tagged).version == (2, 4, 0)
+    assert all(t.has_image for t in read_chapters(tagged))
+    # A wrong image is refused before any alignment, naming it.
+    image.write_text("not an image")
+    refused = invoke("run", EPISODE_TRANSCRIPT, EPISODE, "-o", tmp_path / "again",
+                     "--chapter-image", image)
+    assert (refused.exit_code, refused.stderr) == (
+        1, f"Error: {image}: a chapter image must be a PNG or JPEG\n")
+    assert not (tmp_path / "again").exists()
 
 
 def test_in_place_tags_the_episode_and_links_it(tmp_path: Path) -> None:

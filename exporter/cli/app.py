@@ -18,7 +18,8 @@ from typing import Any, Protocol, TypeVar, cast
 import click
 
 from exporter.errors import ExporterError, UsageError
-from exporter.model import AlignOptions
+from exporter.model import Alignment, AlignOptions, TagOptions
+from exporter.report import clock
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,6 +53,12 @@ class App:
         """A detail shown with ``-v``."""
         if self.verbose and not self.quiet:
             click.echo(message, err=True)
+
+    def turn_details(self, alignment: Alignment | None) -> None:
+        """Each turn's start, method and confidence, shown with ``-v``."""
+        for turn in alignment.turns if alignment is not None else []:
+            self.info(f"turn {turn.index + 1:>3} at {clock(turn.start)}: {turn.method}, "
+                      f"confidence {turn.confidence:.0%}")
 
     def lines(self, lines: list[str], *, err: bool = False) -> None:
         """Print a report's lines (see :mod:`exporter.report`)."""
@@ -247,6 +254,77 @@ def alignment_options(func: F) -> F:
                            help="Worker processes for alignment (default: one per core); "
                                 "the result is the same for any number.")(wrapped)
     return cast(F, wrapped)
+
+
+def style_options(func: F) -> F:
+    """--style and the limits it presets, for every command that makes subtitles: the
+    command receives them as one checked :class:`~exporter.style.Style`, ``style``."""
+    from exporter.style import LABEL_MODES, PRESETS
+
+    @functools.wraps(func)
+    def command(*args: Any, preset: str, max_line_chars: int | None, max_lines: int | None,
+                min_duration: float | None, max_duration: float | None,
+                max_cps: float | None, speaker_labels: str | None, **kwargs: Any) -> Any:
+        style = PRESETS[preset].with_options(
+            max_line_chars=max_line_chars, max_lines=max_lines, min_duration=min_duration,
+            max_duration=max_duration, max_cps=max_cps, speaker_labels=speaker_labels)
+        return func(*args, style=style, **kwargs)
+
+    wrapped: Any = command
+    for option in reversed([
+        click.option("--style", "preset", type=click.Choice(sorted(PRESETS)),
+                     default="captions", show_default=True,
+                     help="Subtitles: captions: Netflix English rules; transcript: fewer, "
+                          "longer cues."),
+        click.option("--max-line-chars", type=int,
+                     help="Subtitles: characters per line (captions: 42)."),
+        click.option("--max-lines", type=int, help="Subtitles: lines per cue (captions: 2)."),
+        click.option("--min-duration", type=float,
+                     help="Subtitles: shortest cue in seconds (captions: 0.833)."),
+        click.option("--max-duration", type=float,
+                     help="Subtitles: longest cue in seconds (captions: 7)."),
+        click.option("--max-cps", type=float,
+                     help="Subtitles: fastest reading speed, characters a second "
+                          "(captions: 20)."),
+        click.option("--speaker-labels", type=click.Choice(LABEL_MODES), default=None,
+                     help="Subtitles: auto: name the speaker at each change when there "
+                          "are several; always: on every cue; never."),
+    ]):
+        wrapped = option(wrapped)
+    return cast(F, wrapped)
+
+
+def tag_options(func: F) -> F:
+    """--id3v2-version and --chapter-image, for every command that tags an MP3: the
+    command receives them as one :class:`~exporter.model.TagOptions`, ``tag``."""
+
+    @functools.wraps(func)
+    def command(*args: Any, version: str | None, chapter_image: str | None,
+                **kwargs: Any) -> Any:
+        tag = TagOptions(int(version) if version else None, chapter_image)
+        return func(*args, tag=tag, **kwargs)
+
+    wrapped: Any = command
+    wrapped = click.option("--chapter-image", type=click.Path(dir_okay=False),
+                           help="A PNG or JPEG shown with every chapter.")(wrapped)
+    wrapped = click.option("--id3v2-version", "version", type=click.Choice(["3", "4"]),
+                           default=None,
+                           help="Write ID3v2.3 or 2.4 (default: the version the MP3's tag "
+                                "has, 2.3 for an untagged file, or 2.3 when chapters would "
+                                "not fit 2.4 safely).")(wrapped)
+    return cast(F, wrapped)
+
+
+def questions_option(func: F) -> F:
+    return click.option("--from-questions", is_flag=True,
+                        help="Make chapters at the host's questions, titled from the show "
+                             "notes' question list when there is one.")(func)
+
+
+def chapters_file_option(func: F) -> F:
+    return click.option("--chapters", "chapters_file", type=click.Path(dir_okay=False),
+                        help="Chapter list: timed in any common format, or one title per "
+                             "line to be placed from the transcript.")(func)
 
 
 def echo_json(data: Any) -> None:

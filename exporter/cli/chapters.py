@@ -12,14 +12,17 @@ from exporter.cli.app import (
     ExporterGroup,
     F,
     alignment_options,
+    chapters_file_option,
     echo_json,
     force_option,
     input_format_option,
     json_option,
     pass_app,
+    questions_option,
+    tag_options,
 )
 from exporter.errors import UsageError
-from exporter.model import AlignOptions
+from exporter.model import AlignOptions, TagOptions
 from exporter.report import chapter_table, chapters_json
 
 if TYPE_CHECKING:  # mutagen is imported only by the commands that tag
@@ -32,18 +35,6 @@ def transcript_option(func: F) -> F:
                              "the titles of --chapters).")(func)
 
 
-def chapters_file_option(func: F) -> F:
-    return click.option("--chapters", "chapters_file", type=click.Path(dir_okay=False),
-                        help="Chapter list: timed in any common format, or one title per "
-                             "line to be placed from the transcript.")(func)
-
-
-def questions_option(func: F) -> F:
-    return click.option("--from-questions", is_flag=True,
-                        help="Make chapters at the host's questions, titled from the show "
-                             "notes' question list when there is one.")(func)
-
-
 def audio_option(func: F) -> F:
     return click.option("--audio", type=click.Path(dir_okay=False),
                         help="The episode: the transcript is aligned to it, so the chapters "
@@ -54,7 +45,7 @@ def audio_option(func: F) -> F:
 def safety_options(func: F) -> F:
     func = click.option("--dry-run", is_flag=True,
                         help="Show what would change; write nothing.")(func)
-    func = click.option("--output", type=click.Path(dir_okay=False),
+    func = click.option("-o", "--output", type=click.Path(dir_okay=False),
                         help="Write a tagged copy here; EPISODE stays as it is.")(func)
     func = click.option("--force", is_flag=True,
                         help="Rewrite EPISODE even when it is read-only, and replace an "
@@ -90,6 +81,7 @@ def preview(app: App, transcript: str, audio: str | None, chapters_file: str | N
     plan = app.with_progress(audio, lambda progress: chapters_for_episode(
         transcript, audio, chapters_file=chapters_file, from_questions=from_questions,
         options=options, input_format=input_format, progress=progress))
+    app.turn_details(plan.aligned.alignment if plan.aligned else None)
     if as_json:
         echo_json(chapters_json(plan.chapters))
         return
@@ -129,18 +121,14 @@ def _report_write(app: App, report: WriteReport, as_json: bool, dry_run: bool) -
 @click.option("--replace", is_flag=True,
               help="Replace chapters EPISODE already has that differ from the new ones "
                    "(kept otherwise: they may be hand-made, with links and images).")
-@click.option("--id3v2-version", "version", type=click.Choice(["3", "4"]), default=None,
-              help="Write ID3v2.3 or 2.4 (default: the version EPISODE's tag has, 2.3 for "
-                   "an untagged file, or 2.3 when chapters would not fit 2.4 safely).")
-@click.option("--chapter-image", type=click.Path(dir_okay=False),
-              help="A PNG or JPEG shown with every chapter.")
+@tag_options
 @alignment_options
 @input_format_option
 @json_option
 @pass_app
 def write(app: App, episode: str, transcript: str | None, chapters_file: str | None,
           from_questions: bool, backup: bool, force: bool, output: str | None,
-          dry_run: bool, replace: bool, version: str | None, chapter_image: str | None,
+          dry_run: bool, replace: bool, tag: TagOptions,
           options: AlignOptions, input_format: str | None, as_json: bool) -> None:
     """Write chapters into EPISODE's ID3 tag (CHAP and CTOC frames), safely.
 
@@ -153,10 +141,10 @@ def write(app: App, episode: str, transcript: str | None, chapters_file: str | N
     done = app.with_progress(episode if transcript else None,
                              lambda progress: write_episode_chapters(
         episode, transcript=transcript, chapters_file=chapters_file,
-        from_questions=from_questions, version=int(version) if version else None,
-        image=chapter_image,
-        output=output, backup=backup, dry_run=dry_run, input_format=input_format,
-        force=force, replace=replace, options=options, progress=progress))
+        from_questions=from_questions, tag=tag, output=output, backup=backup,
+        dry_run=dry_run, input_format=input_format, force=force, replace=replace,
+        options=options, progress=progress))
+    app.turn_details(done.plan.aligned.alignment if done.plan.aligned else None)
     _report_write(app, done.report, as_json, dry_run)
 
 

@@ -10,16 +10,20 @@ import click
 from exporter.cli.app import (
     App,
     alignment_options,
+    chapters_file_option,
     command,
     echo_json,
     input_format_option,
     json_option,
     pass_app,
+    questions_option,
+    style_options,
+    tag_options,
 )
-from exporter.cli.chapters import chapters_file_option
 from exporter.errors import UsageError
-from exporter.model import AlignOptions
+from exporter.model import AlignOptions, RunOptions, TagOptions
 from exporter.report import batch_json, batch_table, run_json, run_summary
+from exporter.style import Style
 
 if TYPE_CHECKING:
     from exporter.batch import Outcome
@@ -48,6 +52,9 @@ if TYPE_CHECKING:
               help="Replace outputs that exporter did not write, or that were edited since "
                    "it did; with --batch, also redo episodes that are up to date; with "
                    "--in-place, tag EPISODE even when it is read-only.")
+@questions_option
+@tag_options
+@style_options
 @alignment_options
 @input_format_option
 @json_option
@@ -55,17 +62,20 @@ if TYPE_CHECKING:
 def run(app: App, transcript: str | None, episode: str | None, outdir: str | None,
         chapters_file: str | None, in_place: bool, backup: bool, replace: bool, sample: bool,
         manifest: str | None,
-        force: bool, options: AlignOptions, input_format: str | None, as_json: bool) -> None:
+        force: bool, from_questions: bool, tag: TagOptions, style: Style,
+        options: AlignOptions, input_format: str | None, as_json: bool) -> None:
     """Make everything to publish for an episode: subtitles, a chapter-tagged MP3,
     Podcasting 2.0 chapters and transcript, word timings and a review page.
 
     Writes <stem>.vtt, .srt, .mp3, .chapters.json, .transcript.json, .words.json and
     .html into the output folder. The chapters are the transcript's own titles
     (placed where their topics begin), or --chapters FILE, or else the host's
-    questions; they move with any offset or break found in the audio.
+    questions (first, with --from-questions); they move with any offset or break
+    found in the audio.
     """
     from exporter.pipeline import bundled_sample, run_episode
 
+    made = RunOptions(style, from_questions, tag)
     given = sum([transcript is not None, sample, manifest is not None])
     if given != 1 or (transcript is not None) != (episode is not None):
         raise UsageError("give TRANSCRIPT and EPISODE, or --sample, or --batch MANIFEST")
@@ -75,7 +85,7 @@ def run(app: App, transcript: str | None, episode: str | None, outdir: str | Non
                              "are per "
                              "episode: give chapters in the manifest; batch runs write "
                              "tagged copies")
-        _run_batch(app, manifest, outdir, force, options, as_json)
+        _run_batch(app, manifest, outdir, force, options, made, as_json)
         return
     if (backup or replace) and not in_place:
         raise UsageError("--backup and --replace go with --in-place (without it, EPISODE is "
@@ -87,7 +97,8 @@ def run(app: App, transcript: str | None, episode: str | None, outdir: str | Non
     result = app.with_progress(episode, lambda progress: run_episode(
         transcript, episode, outdir, chapters_file=chapters_file, in_place=in_place,
         options=options, input_format=input_format, progress=progress, force=force,
-        backup=backup, replace=replace))
+        backup=backup, replace=replace, run_options=made))
+    app.turn_details(result.aligned.alignment)
     if as_json:
         echo_json(run_json(result))
     elif not app.quiet:
@@ -95,7 +106,7 @@ def run(app: App, transcript: str | None, episode: str | None, outdir: str | Non
 
 
 def _run_batch(app: App, manifest: str, base: str | None, force: bool,
-               options: AlignOptions, as_json: bool) -> None:
+               options: AlignOptions, made: RunOptions, as_json: bool) -> None:
     from exporter.batch import read_manifest, run_batch
 
     episodes = read_manifest(manifest, base)
@@ -111,7 +122,7 @@ def _run_batch(app: App, manifest: str, base: str | None, force: bool,
 
     try:
         outcomes = run_batch(episodes, jobs=options.jobs, force=force, options=options,
-                             on_done=done)
+                             run_options=made, on_done=done)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -14,10 +14,11 @@ from exporter.cli.app import (
     input_format_option,
     json_option,
     pass_app,
+    style_options,
 )
 from exporter.model import AlignOptions
-from exporter.report import clock, method_counts
-from exporter.style import LABEL_MODES, PRESETS
+from exporter.report import method_counts
+from exporter.style import Style
 from exporter.writers import SUBTITLE_FORMATS
 
 
@@ -50,34 +51,17 @@ def inspect(app: App, transcript: str, input_format: str | None, as_json: bool) 
 @click.option("--audio", type=click.Path(dir_okay=False),
               help="The episode audio: every word is aligned to it.")
 @alignment_options
-@click.option("--style", "preset", type=click.Choice(sorted(PRESETS)), default="captions",
-              show_default=True,
-              help="captions: Netflix English rules; transcript: fewer, longer cues.")
-@click.option("--max-line-chars", type=int, help="Characters per line (captions: 42).")
-@click.option("--max-lines", type=int, help="Lines per cue (captions: 2).")
-@click.option("--min-duration", type=float, help="Shortest cue in seconds (captions: 0.833).")
-@click.option("--max-duration", type=float, help="Longest cue in seconds (captions: 7).")
-@click.option("--max-cps", type=float, help="Fastest reading speed, characters a second "
-                                            "(captions: 20).")
-@click.option("--speaker-labels", type=click.Choice(LABEL_MODES), default=None,
-              help="auto: name the speaker at each change when there are several; "
-                   "always: on every cue; never.")
+@style_options
 @force_option
 @input_format_option
 @json_option
 @pass_app
 def subtitles(app: App, transcript: str, outputs: tuple[str, ...], fmt: str | None,
-              audio: str | None, options: AlignOptions, preset: str,
-              max_line_chars: int | None,
-              max_lines: int | None, min_duration: float | None, max_duration: float | None,
-              max_cps: float | None, speaker_labels: str | None, force: bool,
+              audio: str | None, options: AlignOptions, style: Style, force: bool,
               input_format: str | None, as_json: bool) -> None:
     """Write WebVTT and SRT subtitles for TRANSCRIPT that follow a subtitling style guide."""
     from exporter.pipeline import make_subtitles
 
-    style = PRESETS[preset].with_options(
-        max_line_chars=max_line_chars, max_lines=max_lines, min_duration=min_duration,
-        max_duration=max_duration, max_cps=max_cps, speaker_labels=speaker_labels)
     if not outputs:
         stem = transcript.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         outputs = (f"{stem}.{fmt or 'vtt'}",)
@@ -116,9 +100,7 @@ def align_command(app: App, transcript: str, episode: str, output: str | None,
         transcript, episode, options=options, input_format=input_format, progress=progress,
         output=to_file, force=force))
     alignment = result.alignment
-    for turn in alignment.turns:
-        app.info(f"turn {turn.index + 1:>3} at {clock(turn.start)}: {turn.method}, "
-                 f"confidence {turn.confidence:.0%}")
+    app.turn_details(alignment)
     if to_file:
         if not app.quiet:
             click.echo(f"Wrote {output}: {len(alignment.words)} words "

@@ -610,7 +610,7 @@ def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
         (without ``force``) or has other chapters (without ``replace``); ``path`` is
         unchanged.
     """
-    picture = _read_image(image) if image is not None else None
+    picture = read_image(image) if image is not None else None
 
     def change(tags: _OrderedID3, chosen: int) -> None:
         tags.delall("CHAP")
@@ -674,7 +674,11 @@ def remove_chapters(path: str | os.PathLike[str], *, output: str | os.PathLike[s
                     dry_run=dry_run, force=force)
 
 
-def _read_image(path: str | os.PathLike[str]) -> tuple[bytes, str]:
+def read_image(path: str | os.PathLike[str]) -> tuple[bytes, str]:
+    """A chapter image's bytes and MIME type.
+
+    :raises InputError: naming the file when it cannot be read or is not a PNG or JPEG.
+    """
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
