@@ -11,7 +11,6 @@ import bisect
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from exporter.alignment import (
     AlignResult,
@@ -27,8 +26,7 @@ from exporter.errors import InputError, UsageError
 from exporter.fsutil import atomic_write, refuse_inputs, refuse_read_only
 from exporter.model import Alignment, AlignOptions, Chapter, TagOptions, Transcript
 from exporter.ownership import note_written, refuse_foreign
-from exporter.readers.base import title_like
-from exporter.readers.text import read_text
+from exporter.sniff import audio_format, is_chapter_list
 from exporter.writers.id3 import (
     WriteReport,
     inspect_mp3,
@@ -230,17 +228,6 @@ class ChapterWrite:
         return self.plan.review
 
 
-def _looks_like_mp3(path: str | os.PathLike[str]) -> bool:
-    if Path(path).suffix.lower() == ".mp3":
-        return True
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(3)
-    except OSError:
-        return False
-    return head == b"ID3" or (len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0)
-
-
 def export_chapters(source: str | os.PathLike[str], fmt: str, *,
                     transcript: str | os.PathLike[str] | None = None,
                     audio: str | os.PathLike[str] | None = None,
@@ -264,7 +251,7 @@ def export_chapters(source: str | os.PathLike[str], fmt: str, *,
     if output is not None:
         refuse_inputs([output], {"source": source, "transcript": transcript, "audio": audio})
         refuse_foreign([output], force)
-    if _looks_like_mp3(source):
+    if audio_format(source) is not None:
         tagged = read_chapters(source)
         if not tagged:
             raise InputError("the MP3 has no chapters", source)
@@ -299,49 +286,6 @@ class ChapterExport:
     @property
     def review(self) -> list[str]:
         return self.plan.review
-
-
-def is_chapter_list(source: str | os.PathLike[str] | Transcript | None) -> bool:
-    """Whether ``source`` is a file that is clearly a chapter list, not a transcript."""
-    if source is None or isinstance(source, Transcript) or _looks_like_mp3(source):
-        return False
-    try:
-        text, _ = read_text(source)
-    except InputError:
-        return False  # reading it as a transcript reports the error
-    return chapter_detect_soft(text) is not None
-
-
-#: The share of a timed file's lines that must read as titles for it to be a
-#: chapter list rather than a transcript.
-TITLE_SHARE = 0.8
-
-
-def chapter_detect_soft(text: str) -> str | None:
-    """The chapter format of ``text`` when it is clearly a chapter list, not a
-    transcript: a structured format, or timestamp lines that no transcript reader
-    takes (or takes as one 'speaker' per line, which is a list of titles)."""
-    from exporter.chapterfiles import FORMATS
-    from exporter.readers import parse_transcript
-
-    for fmt in FORMATS:
-        if not fmt.readable or not fmt.sniff(text):
-            continue
-        if fmt.name not in ("timestamps", "titles"):
-            return fmt.name
-        try:
-            data = parse_transcript(text)
-        except InputError:
-            return fmt.name if fmt.name == "timestamps" else None
-        speakers = len(data.speakers)
-        if speakers > 3 and speakers > len(data.turns) / 2:
-            return fmt.name  # one "speaker" per line: "Chapter One: Things Get Worse"
-        # Short lines without a sentence's end ("00:00:13 Prologue: The Minder") are
-        # titles; a transcript's lines are speech.
-        said = [f"{t.speaker}: {t.text}" if t.speaker else t.text for t in data.turns]
-        titles = sum(1 for line in said if title_like(line))
-        return fmt.name if titles >= TITLE_SHARE * len(said) else None
-    return None
 
 
 def follow_audio(plan: ChapterPlan, shift: Callable[[float], float], duration: float,

@@ -28,7 +28,6 @@ from exporter.chapterfiles import export_format
 from exporter.chapterplan import (
     ChapterPlan,
     ChapterWrite,
-    chapter_detect_soft,
     chapters_for_episode,
     export_chapters,
     follow_audio,
@@ -58,7 +57,7 @@ from exporter.writers.words import render_words
 
 __all__ = [
     "LOW_CONFIDENCE", "RUN_OUTPUTS", "AlignResult", "ChapterPlan", "ChapterWrite",
-    "RunResult", "SubtitleResult", "align_episode", "bundled_sample", "chapter_detect_soft",
+    "RunResult", "SubtitleResult", "align_episode", "bundled_sample",
     "chapters_for_episode", "confidence_warning", "default_outdir", "export_chapters",
     "follow_audio", "make_subtitles", "plan_chapters", "review_reasons", "run_episode",
     "run_outputs", "turn_shift", "write_episode_chapters",

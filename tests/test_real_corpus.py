@@ -17,9 +17,10 @@ import pytest
 from exporter import timecode
 from exporter.audio import audio_duration
 from exporter.chapterfiles import list_warnings, read_chapter_file
-from exporter.chapterplan import is_chapter_list, plan_chapters
+from exporter.chapterplan import plan_chapters
 from exporter.errors import InputError
 from exporter.readers import read_transcript
+from exporter.sniff import is_chapter_list
 from tests.conftest import ROOT, ffmpeg_exe
 
 CORPUS = ROOT.parent / "shared" / "corpus"

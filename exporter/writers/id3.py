@@ -58,6 +58,7 @@ from exporter.audio import frame_length, mp3_length
 from exporter.errors import AudioError, InputError, OutputError
 from exporter.fsutil import AtomicFile, refuse_read_only
 from exporter.model import Chapter
+from exporter.sniff import describe, magic_format
 
 TOC_ID = "toc"
 NO_OFFSET = 0xFFFFFFFF
@@ -132,11 +133,6 @@ class WriteReport:
 
 # -- checking the file -----------------------------------------------------------
 
-_OTHER_FORMATS = [
-    (b"RIFF", "a WAV (RIFF) file"), (b"fLaC", "a FLAC file"), (b"OggS", "an Ogg file"),
-    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"%PDF", "a PDF"),
-    (b"PK\x03\x04", "a ZIP archive"),
-]
 def _tail_tags_size(handle: BinaryIO, size: int) -> int:
     """Bytes at the end taken by an ID3v1 and/or APE tag."""
     tail = 0
@@ -221,11 +217,9 @@ def inspect_mp3(path: str | os.PathLike[str]) -> Mp3Facts:
             size = os.fstat(handle.fileno()).st_size
             if size == 0:
                 raise AudioError("the file is empty, not an MP3", source)
-            for prefix, what in _OTHER_FORMATS:
-                if magic.startswith(prefix):
-                    raise AudioError(f"{what}, not an MP3", source)
-            if magic[4:8] == b"ftyp":
-                raise AudioError("an MP4/M4A file, not an MP3", source)
+            found = magic_format(magic)
+            if found not in (None, "mp3"):
+                raise AudioError(f"{describe(found)}, not an MP3", source)
             try:
                 length = float(getattr(MP3(handle).info, "length", 0.0))
             except MutagenError as exc:
