@@ -213,11 +213,11 @@ def write_episode_chapters(episode: str | os.PathLike[str], *,
 
 
 @dataclass
-class ChapterWrite:
-    """What :func:`write_episode_chapters` planned and wrote."""
+class PlannedResult:
+    """A result made from a :class:`ChapterPlan`, whose warnings and reasons for
+    review are the plan's."""
 
     plan: ChapterPlan
-    report: WriteReport
 
     @property
     def warnings(self) -> list[str]:
@@ -226,6 +226,13 @@ class ChapterWrite:
     @property
     def review(self) -> list[str]:
         return self.plan.review
+
+
+@dataclass
+class ChapterWrite(PlannedResult):
+    """What :func:`write_episode_chapters` planned and wrote."""
+
+    report: WriteReport
 
 
 def export_chapters(source: str | os.PathLike[str], fmt: str, *,
@@ -269,23 +276,14 @@ def export_chapters(source: str | os.PathLike[str], fmt: str, *,
     if output is not None and os.fspath(output) != "-":
         atomic_write(output, text)
         note_written([output])
-    return ChapterExport(text, plan)
+    return ChapterExport(plan, text)
 
 
 @dataclass
-class ChapterExport:
+class ChapterExport(PlannedResult):
     """What :func:`export_chapters` rendered, and the chapters it came from."""
 
     text: str
-    plan: ChapterPlan
-
-    @property
-    def warnings(self) -> list[str]:
-        return self.plan.warnings
-
-    @property
-    def review(self) -> list[str]:
-        return self.plan.review
 
 
 def follow_audio(plan: ChapterPlan, shift: Callable[[float], float], duration: float,
