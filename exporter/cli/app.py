@@ -74,7 +74,7 @@ class App:
         total = None
         if audio is not None:
             try:
-                total = audio_duration(audio)
+                total = audio_duration(audio, exact=False)
             except ExporterError:
                 total = None
         return Progress(total)
