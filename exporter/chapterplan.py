@@ -24,16 +24,18 @@ from exporter.chapters import Placement, check_id3_count, episode_end, finish, p
 from exporter.chapters import from_questions as from_questions_of
 from exporter.errors import InputError, UsageError
 from exporter.fsutil import atomic_write, refuse_inputs, refuse_read_only
-from exporter.model import Alignment, AlignOptions, Chapter, TagOptions, Transcript
+from exporter.model import (
+    Alignment,
+    AlignOptions,
+    Chapter,
+    TagOptions,
+    Transcript,
+    WriteReport,
+)
 from exporter.ownership import note_written, refuse_foreign
 from exporter.sniff import audio_format, is_chapter_list
-from exporter.writers.id3 import (
-    WriteReport,
-    inspect_mp3,
-    read_chapters,
-    read_image,
-    write_chapters,
-)
+from exporter.writers.id3 import read_image
+from exporter.writers.tags import check_episode, read_chapters, write_chapters
 
 
 @dataclass
@@ -195,18 +197,17 @@ def write_episode_chapters(episode: str | os.PathLike[str], *,
         refuse_read_only(episode)  # now, not after the alignment
     if tag.image is not None:
         read_image(tag.image)  # likewise
-    facts = inspect_mp3(episode)
+    duration = check_episode(episode)
     if transcript is None:
         # Nothing to align: the chapter list's times are the episode's.
-        plan = plan_chapters(None, chapters_file=chapters_file, duration=facts.duration)
+        plan = plan_chapters(None, chapters_file=chapters_file, duration=duration)
     else:
         plan = chapters_for_episode(transcript, episode, chapters_file=chapters_file,
                                     from_questions=from_questions, options=options,
                                     input_format=input_format, progress=progress)
     check_id3_count(plan.chapters, os.fspath(chapters_file or transcript or episode))
-    report = write_chapters(episode, plan.chapters, version=tag.version, image=tag.image,
-                            output=output, backup=backup, dry_run=dry_run, force=force,
-                            replace=replace)
+    report = write_chapters(episode, plan.chapters, tag=tag, output=output, backup=backup,
+                            dry_run=dry_run, force=force, replace=replace)
     if output is not None and report.written:
         note_written([output])
     return ChapterWrite(plan, report)
@@ -261,7 +262,7 @@ def export_chapters(source: str | os.PathLike[str], fmt: str, *,
     if audio_format(source) is not None:
         tagged = read_chapters(source)
         if not tagged:
-            raise InputError("the MP3 has no chapters", source)
+            raise InputError("the file has no chapters", source)
         plan = ChapterPlan([t.chapter for t in tagged], [None] * len(tagged))
     elif is_chapter_list(source):
         plan = chapters_for_episode(transcript, audio, chapters_file=source, options=options,

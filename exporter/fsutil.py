@@ -232,3 +232,25 @@ class Staging:
         if self.created:
             with contextlib.suppress(OSError):
                 self.outdir.rmdir()  # only when empty: nothing of the producer's goes
+
+
+def keep_backup(source: Path) -> str:
+    """Keep the original as ``NAME.bak`` beside it (a hard link where possible, else
+    a copy) and return its path.
+
+    :raises OutputError: naming the backup when it cannot be made.
+    """
+    backup = source.with_name(source.name + ".bak")
+    staging = source.with_name(f".{source.name}.bak.part")
+    try:
+        try:
+            staging.unlink(missing_ok=True)
+            os.link(source, staging)
+            os.replace(staging, backup)
+        except OSError:
+            with AtomicFile(backup, like=source) as out, open(source, "rb") as handle:
+                shutil.copyfileobj(handle, out.file, 1 << 20)
+                out.commit()
+    except OSError as exc:
+        raise OutputError(f"cannot keep a backup ({exc.strerror})", backup) from None
+    return str(backup)

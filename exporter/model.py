@@ -273,3 +273,25 @@ class Alignment:
     def shift_for(self, turn: int) -> float:
         """Seconds to add to a time inside ``turn`` to find it in the audio."""
         return self.shifts[turn] if 0 <= turn < len(self.shifts) else self.offset
+
+
+@dataclass(frozen=True)
+class TaggedChapter:
+    """A chapter as a player reads it from the tag."""
+
+    chapter: Chapter
+    element_id: str
+    has_image: bool
+
+
+@dataclass
+class WriteReport:
+    """What a chapter write did (or, with ``dry_run``, would do), in any container."""
+
+    target: str
+    before: list[TaggedChapter]
+    after: list[TaggedChapter]
+    changed: bool
+    written: bool
+    backup: str | None = None
+    notes: list[str] = field(default_factory=list)

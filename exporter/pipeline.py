@@ -44,15 +44,19 @@ from exporter.model import AlignOptions, Chapter, Cue, RunOptions, Transcript, W
 from exporter.ownership import note_written, refuse_foreign
 from exporter.readers import read_transcript
 from exporter.segment import segment
+from exporter.sniff import audio_format, describe
 from exporter.style import CAPTIONS, Style
 from exporter.writers import SubtitleWriter, subtitle_writer
-from exporter.writers.id3 import (
-    inspect_mp3,
-    read_image,
+from exporter.writers.id3 import read_image
+from exporter.writers.review import page_data, render_review
+from exporter.writers.tags import (
+    TAGGABLE,
+    can_tag,
+    check_episode,
     remove_chapters,
     write_chapters,
+    writer_for,
 )
-from exporter.writers.review import page_data, render_review
 from exporter.writers.words import render_words
 
 __all__ = [
@@ -152,10 +156,22 @@ class RunResult:
     placements: list[Placement | None]
     warnings: list[str]
     seconds: float
+    #: Why there is no tagged copy (the episode's container cannot carry chapters).
+    untagged: str | None = None
 
     @property
     def review(self) -> list[str]:
         return self.aligned.review
+
+
+def tagged_suffix(episode: str | os.PathLike[str]) -> str | None:
+    """The suffix of ``run``'s tagged copy of ``episode``: its own container's (``.mp3``
+    in :data:`RUN_OUTPUTS` stands for it), or None when chapters cannot be written
+    into it (a WAV file, say)."""
+    fmt = audio_format(episode)
+    if fmt in (None, "mp3"):
+        return ".mp3"  # what is not audio at all is refused by the MP3 checks
+    return (Path(episode).suffix.lower() or f".{fmt}") if can_tag(episode) else None
 
 
 def run_outputs(episode: str | os.PathLike[str], outdir: str | os.PathLike[str] | None = None,
@@ -163,8 +179,9 @@ def run_outputs(episode: str | os.PathLike[str], outdir: str | os.PathLike[str] 
     """The files :func:`run_episode` writes for an episode."""
     stem = Path(episode).stem
     folder = Path(outdir) if outdir is not None else default_outdir(episode)
-    return [folder / f"{stem}{suffix}" for suffix in RUN_OUTPUTS
-            if not (in_place and suffix == ".mp3")]
+    copy = None if in_place else tagged_suffix(episode)
+    return [folder / f"{stem}{copy if suffix == '.mp3' else suffix}" for suffix in RUN_OUTPUTS
+            if suffix != ".mp3" or copy is not None]
 
 
 def default_outdir(episode: str | os.PathLike[str]) -> Path:
@@ -216,7 +233,16 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
     if made.tag.image is not None:
         read_image(made.tag.image)  # a wrong image fails now, not after the alignment
     data = transcript_of(transcript, input_format)
-    inspect_mp3(episode)  # a damaged MP3 fails here, before the long work
+    copy_suffix = tagged_suffix(episode)
+    untagged = None
+    if copy_suffix is not None:
+        check_episode(episode)  # a damaged file fails here, before the long work
+    elif in_place:
+        writer_for(episode)  # says why it cannot be tagged, before the long work
+    else:
+        untagged = (f"{episode} is {describe(audio_format(episode) or '')}, which cannot "
+                    "carry chapters that players read; they are in the .chapters.json "
+                    f"(convert it to {TAGGABLE} and use 'chapters write' to tag it)")
     if in_place and not force:
         refuse_read_only(episode)  # now, not after the long work
     staging = Staging(folder)
@@ -233,7 +259,7 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
             plan = follow_audio(plan, turn_shift(data, alignment), alignment.duration, source,
                                 warnings)
         chapters = plan.chapters if plan else []
-        if in_place:
+        if in_place and audio_format(episode) == "mp3":
             check_id3_count(chapters, source)
         warnings.extend(w for w in (plan.warnings if plan else []) if w not in warnings)
 
@@ -245,16 +271,16 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
                       subtitle_writer("x.json").render(cues, name))
         staging.write(f"{stem}.chapters.json", export_format("podcast-json").render(chapters))
         staging.write(f"{stem}.words.json", render_words(alignment, aligned.review))
-        if in_place:
+        if in_place or copy_suffix is None:
             tagged = episode
             audio_link = os.path.relpath(episode.resolve(), folder.resolve())
         else:
-            tagged = folder / f"{stem}.mp3"
-            audio_link = f"{stem}.mp3"
-            staged = staging.file(f"{stem}.mp3")
+            tagged = folder / f"{stem}{copy_suffix}"
+            audio_link = tagged.name
+            staged = staging.file(tagged.name)
             if chapters:
-                write_chapters(episode, chapters, output=staged, version=made.tag.version,
-                               image=made.tag.image)
+                report = write_chapters(episode, chapters, output=staged, tag=made.tag)
+                warnings.extend(f"{tagged}: {note}" for note in report.notes)
             else:
                 remove_chapters(episode, output=staged)
         data_for_page = page_data(
@@ -265,8 +291,7 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
         if in_place and chapters:
             # Last: the master changes only once everything else is ready.
             report = write_chapters(episode, chapters, force=force, backup=backup,
-                                    replace=replace, version=made.tag.version,
-                                    image=made.tag.image)
+                                    replace=replace, tag=made.tag)
             warnings.extend(f"{episode}: {note}" for note in report.notes)
         written = staging.publish()
         note_written(written)
@@ -274,10 +299,11 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
         staging.discard()
         raise
     order = {suffix: i for i, suffix in enumerate(RUN_OUTPUTS)}
+    order[copy_suffix or ".mp3"] = order[".mp3"]
     written.sort(key=lambda p: order.get(p.name[len(stem):], len(order)))
     return RunResult(folder, written, tagged, aligned, cues, chapters,
                      plan.placements if plan else [], warnings,
-                     time.perf_counter() - began)
+                     time.perf_counter() - began, untagged)
 
 
 def bundled_sample() -> tuple[Path, Path]:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from exporter import timecode
-from exporter.model import Chapter
+from exporter.model import Chapter, TaggedChapter
 
 if TYPE_CHECKING:  # the results' modules import the aligner, which a table does not need
     from exporter.batch import Outcome
@@ -85,7 +85,8 @@ def run_json(result: RunResult) -> dict[str, Any]:
     alignment = result.aligned.alignment
     return {
         "outdir": str(result.outdir), "outputs": [str(p) for p in result.outputs],
-        "episode": str(result.episode), **chapters_json(result.chapters),
+        "episode": str(result.episode), "untagged": result.untagged,
+        **chapters_json(result.chapters),
         "offset": alignment.offset,
         "insertions": [{"turn": t + 1, "seconds": s} for t, s in alignment.insertions],
         "low_confidence": [{"turn": t.index + 1, "confidence": t.confidence}
@@ -100,7 +101,9 @@ def run_summary(result: RunResult) -> list[str]:
     alignment = result.aligned.alignment
     lines = [f"Wrote {len(result.outputs)} files to {result.outdir}{os.sep}"]
     lines += [f"  {path.name}" for path in result.outputs]
-    if result.episode not in result.outputs:
+    if result.untagged:
+        lines.append(f"No tagged copy: {result.untagged}")
+    elif result.episode not in result.outputs:
         lines.append(f"Tagged {result.episode} in place")
     lines.append("")
     lines += chapter_table(result.chapters) if result.chapters else ["No chapters."]
@@ -141,3 +144,14 @@ def batch_table(outcomes: Sequence[Outcome]) -> list[str]:
     counts = Counter(o.status for o in outcomes)
     lines.append(", ".join(f"{counts[s]} {s}" for s in STATUSES))
     return lines
+
+
+def describe_chapters(tagged: Sequence[TaggedChapter], article: str = "") -> str:
+    """Chapters in words: ``4 chapters (2 with urls): 'Intro', 'Talk', ...``."""
+    old = [t.chapter for t in tagged]
+    extras = [f"{n} with {what}" for n, what in (
+        (sum(1 for c in old if c.url), "urls"),
+        (sum(1 for t in tagged if t.has_image), "images")) if n]
+    titles = ", ".join(repr(c.title) for c in old[:6]) + (", ..." if len(old) > 6 else "")
+    return (f"{article}{len(old)} chapters" + (" it had" if article else "")
+            + (f" ({', '.join(extras)})" if extras else "") + f": {titles}")

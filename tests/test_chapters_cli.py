@@ -101,7 +101,9 @@ def bad_cases(tmp: Path) -> list[tuple[list[str], Path, str]]:
     nomatch = tmp / "nomatch.txt"
     nomatch.write_text("x" * 500 + "\n")
     return [
-        (["--chapters", str(late)], wav, f"{wav}: a WAV (RIFF) file, not an MP3"),
+        # Named by its content, whatever its name says.
+        (["--chapters", str(late)], wav, f"{wav}: a WAV (RIFF) file: exporter cannot write "
+                                         "chapters into it yet"),
         (["--chapters", str(late)], text, f"{text}: not an MP3"),
         (["--chapters", str(late)], png, f"{png}: a PNG image, not an MP3"),
         (["--chapters", str(late)], cut, f"{cut}: the MP3 is truncated"),

@@ -112,7 +112,8 @@ def test_json_summary(tmp_path: Path) -> None:
     result = invoke("run", "--sample", "-o", tmp_path / "out", "--json", "--jobs", "1")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"outdir", "outputs", "episode", "chapters", "offset", "insertions",
+    assert set(data) == {"outdir", "outputs", "episode", "untagged", "chapters", "offset",
+                         "insertions",
                          "low_confidence", "cues", "words", "seconds", "warnings", "review"}
     assert [Path(p).name for p in data["outputs"]] == [f"sample-episode{s}" for s in SUFFIXES]
     assert data["low_confidence"] == [] and data["words"] == 278 and data["review"] == []

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
 from exporter.chapterfiles import EXPORT_FORMATS
@@ -22,11 +20,8 @@ from exporter.cli.app import (
     tag_options,
 )
 from exporter.errors import UsageError
-from exporter.model import AlignOptions, TagOptions
+from exporter.model import AlignOptions, TagOptions, WriteReport
 from exporter.report import chapter_table, chapters_json
-
-if TYPE_CHECKING:  # mutagen is imported only by the commands that tag
-    from exporter.writers.id3 import WriteReport
 
 
 def transcript_option(func: F) -> F:
@@ -130,7 +125,7 @@ def write(app: App, episode: str, transcript: str | None, chapters_file: str | N
           from_questions: bool, backup: bool, force: bool, output: str | None,
           dry_run: bool, replace: bool, tag: TagOptions,
           options: AlignOptions, input_format: str | None, as_json: bool) -> None:
-    """Write chapters into EPISODE's ID3 tag (CHAP and CTOC frames), safely.
+    """Write chapters into EPISODE (MP3, FLAC, Opus or Ogg Vorbis), safely.
 
     With --transcript, the transcript is aligned to EPISODE first, so the chapters
     are where 'run' puts them (unless --trust-timestamps)."""
@@ -153,7 +148,7 @@ def write(app: App, episode: str, transcript: str | None, chapters_file: str | N
 @json_option
 def show(episode: str, as_json: bool) -> None:
     """Show the chapters in EPISODE as a player sees them (table-of-contents order)."""
-    from exporter.writers.id3 import read_chapters
+    from exporter.writers.tags import read_chapters
 
     tagged = read_chapters(episode)
     if as_json:
@@ -176,7 +171,7 @@ def show(episode: str, as_json: bool) -> None:
 def remove(app: App, episode: str, backup: bool, force: bool, output: str | None,
            dry_run: bool, as_json: bool) -> None:
     """Take all chapters out of EPISODE; every other tag stays."""
-    from exporter.writers.id3 import remove_chapters
+    from exporter.writers.tags import remove_chapters
 
     report = remove_chapters(episode, output=output, backup=backup, dry_run=dry_run,
                              force=force)

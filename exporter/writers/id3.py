@@ -31,10 +31,9 @@ import functools
 import io
 import os
 import re
-import shutil
 import struct
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -56,8 +55,9 @@ from mutagen.id3._util import BitPaddedInt
 
 from exporter.audio import frame_length, mp3_length
 from exporter.errors import AudioError, InputError, OutputError
-from exporter.fsutil import AtomicFile, refuse_read_only
-from exporter.model import Chapter
+from exporter.fsutil import AtomicFile, keep_backup, refuse_read_only
+from exporter.model import Chapter, TaggedChapter, WriteReport
+from exporter.report import describe_chapters
 from exporter.sniff import describe, magic_format
 
 TOC_ID = "toc"
@@ -89,15 +89,6 @@ class _OrderedID3(ID3):
         return rest + b"".join(save_frame(f, config=config) for f in [*tocs, *chapters])
 
 
-@dataclass(frozen=True)
-class TaggedChapter:
-    """A chapter as a player reads it from the tag."""
-
-    chapter: Chapter
-    element_id: str
-    has_image: bool
-
-
 @dataclass
 class Mp3Facts:
     """Where the parts of an MP3 file are."""
@@ -116,19 +107,6 @@ class Mp3Facts:
         the frames reads the whole file, so it is done only when asked, once."""
         counted = mp3_length(self.path)
         return counted if counted is not None else self.header_length
-
-
-@dataclass
-class WriteReport:
-    """What a chapter write did (or, with ``dry_run``, would do)."""
-
-    target: str
-    before: list[TaggedChapter]
-    after: list[TaggedChapter]
-    changed: bool
-    written: bool
-    backup: str | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 # -- checking the file -----------------------------------------------------------
@@ -475,24 +453,6 @@ def _same_bytes(first: io.BufferedIOBase, first_at: int, second: io.BufferedIOBa
     return first.read(1) == b"" and second.read(1) == b""
 
 
-def _backup(source: Path) -> str:
-    """Keep the original as NAME.mp3.bak: a hard link where possible, else a copy."""
-    backup = source.with_name(source.name + ".bak")
-    staging = source.with_name(f".{source.name}.bak.part")
-    try:
-        try:
-            staging.unlink(missing_ok=True)
-            os.link(source, staging)
-            os.replace(staging, backup)
-        except OSError:
-            with AtomicFile(backup, like=source) as out, open(source, "rb") as handle:
-                shutil.copyfileobj(handle, out.file, _CHUNK)
-                out.commit()
-    except OSError as exc:
-        raise OutputError(f"cannot keep a backup ({exc.strerror})", backup) from None
-    return str(backup)
-
-
 def _rewrite(path: str | os.PathLike[str], change: Callable[[_OrderedID3, int], None],
              version: int | None, *, output: str | os.PathLike[str] | None,
              backup: bool, dry_run: bool, force: bool = False,
@@ -536,9 +496,9 @@ def _rewrite(path: str | os.PathLike[str], change: Callable[[_OrderedID3, int], 
     if dry_run or (not changed and output is None):
         return report
     if keep_chapters and output is None and before and before != after:
-        raise OutputError(f"it has {_describe(before)}, which differ from the new ones; give "
-                          "--replace to replace them (--dry-run shows both, --backup keeps "
-                          "the original)", source)
+        raise OutputError(f"it has {describe_chapters(before)}, which differ from the new "
+                          "ones; give --replace to replace them (--dry-run shows both, --backup "
+                          "keeps the original)", source)
     with AtomicFile(target, like=source) as out, open(source, "rb") as handle:
         try:
             out.file.write(new_tag)
@@ -550,21 +510,10 @@ def _rewrite(path: str | os.PathLike[str], change: Callable[[_OrderedID3, int], 
         if not _same_bytes(handle, facts.audio_start, out.file, len(new_tag), copied):
             raise OutputError("the audio did not copy intact", target)
         if backup and output is None:
-            report.backup = _backup(source)
+            report.backup = keep_backup(source)
         out.commit()
     report.written = True
     return report
-
-
-def _describe(tagged: list[TaggedChapter], article: str = "") -> str:
-    """Chapters in words: ``4 chapters (2 with urls): 'Intro', 'Talk', ...``."""
-    old = [t.chapter for t in tagged]
-    extras = [f"{n} with {what}" for n, what in (
-        (sum(1 for c in old if c.url), "urls"),
-        (sum(1 for t in tagged if t.has_image), "images")) if n]
-    titles = ", ".join(repr(c.title) for c in old[:6]) + (", ..." if len(old) > 6 else "")
-    return (f"{article}{len(old)} chapters" + (" it had" if article else "")
-            + (f" ({', '.join(extras)})" if extras else "") + f": {titles}")
 
 
 def _verify(handle: BinaryIO, expected: list[TaggedChapter], target: Path) -> None:
@@ -620,7 +569,7 @@ def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
         # The producer's own chapters (perhaps with links and art made by hand) go:
         # say which, so that it is never a surprise.
         report.notes.append(f"{'would replace' if dry_run else 'replaced'} "
-                            f"{_describe(report.before, 'the ')}"
+                            f"{describe_chapters(report.before, 'the ')}"
                             + ("; the backup keeps them" if report.backup else ""))
     if version == 4 and not safe:
         # v2.4 sizes are "syncsafe"; past 127 bytes they differ from v2.3's, and

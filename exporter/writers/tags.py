@@ -1,0 +1,99 @@
+"""Chapters in the episode's own container: one module per format behind this
+registry, which picks by content, not by the file's name.
+
+- MP3: ID3 CHAP and CTOC frames (:mod:`exporter.writers.id3`);
+- FLAC, Ogg Opus and Ogg Vorbis: Vorbis comments (:mod:`exporter.writers.vorbis`).
+
+Any other audio (WAV, AIFF, M4A for now) is refused here with a message that says
+what it is and what can carry chapters; ``run`` then writes every other output.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from types import ModuleType
+
+from exporter.errors import AudioError
+from exporter.model import Chapter, TaggedChapter, TagOptions, WriteReport
+from exporter.sniff import audio_format, describe
+
+#: The writer module for each container :func:`exporter.sniff.audio_format` names.
+WRITERS = {"mp3": "exporter.writers.id3", "flac": "exporter.writers.vorbis",
+           "ogg": "exporter.writers.vorbis"}
+#: The containers chapters can be written into, for messages.
+TAGGABLE = "MP3, FLAC, Opus or Ogg Vorbis"
+
+
+def can_tag(path: str | os.PathLike[str]) -> bool:
+    """Whether chapters can be written into the file at ``path``."""
+    return audio_format(path) in WRITERS
+
+
+def writer_for(path: str | os.PathLike[str]) -> ModuleType:
+    """The module that reads and writes chapters in ``path``'s container.
+
+    :raises AudioError: for a container exporter cannot tag, or a file that is not
+        audio; an MP3 is checked by its own writer, which says what is wrong.
+    """
+    import importlib
+
+    fmt = audio_format(path)
+    if fmt is None:
+        fmt = "mp3"  # not audio at all: the MP3 checks name what it is instead
+    if fmt not in WRITERS:
+        raise AudioError(f"{describe(fmt)}: exporter cannot write chapters into it yet; "
+                         f"convert it to {TAGGABLE} to tag it", path)
+    return importlib.import_module(WRITERS[fmt])
+
+
+def check_episode(path: str | os.PathLike[str]) -> float:
+    """Check that ``path`` is a whole file chapters can be written into, and return
+    its length in seconds.
+
+    :raises AudioError: naming the file when it is not.
+    """
+    writer = writer_for(path)
+    if writer.__name__.endswith(".id3"):
+        return float(writer.inspect_mp3(path).duration)
+    return float(writer.length(path))
+
+
+def read_chapters(path: str | os.PathLike[str]) -> list[TaggedChapter]:
+    """The chapters as a player reads them from the file."""
+    found: list[TaggedChapter] = writer_for(path).read_chapters(path)
+    return found
+
+
+def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
+                   tag: TagOptions | None = None,
+                   output: str | os.PathLike[str] | None = None, backup: bool = False,
+                   dry_run: bool = False, force: bool = False,
+                   replace: bool = False) -> WriteReport:
+    """Write ``chapters`` into the file (see :func:`exporter.writers.id3.write_chapters`
+    for the parameters). ``tag``'s ID3 version and image apply to MP3s; in a FLAC or
+    Ogg file, which holds no per-chapter image, an image is left out with a note."""
+    tag = tag or TagOptions()
+    writer = writer_for(path)
+    if writer.__name__.endswith(".id3"):
+        report: WriteReport = writer.write_chapters(
+            path, chapters, version=tag.version, image=tag.image, output=output,
+            backup=backup, dry_run=dry_run, force=force, replace=replace)
+        return report
+    report = writer.write_chapters(path, chapters, output=output, backup=backup,
+                                   dry_run=dry_run, force=force, replace=replace)
+    if tag.image is not None:
+        report.notes.append("the chapter image was not written: Vorbis comments have no "
+                            "per-chapter picture")
+    if tag.version is not None:
+        report.notes.append("--id3v2-version applies to MP3s only")
+    return report
+
+
+def remove_chapters(path: str | os.PathLike[str], *,
+                    output: str | os.PathLike[str] | None = None, backup: bool = False,
+                    dry_run: bool = False, force: bool = False) -> WriteReport:
+    """Take every chapter out of the file; everything else stays."""
+    report: WriteReport = writer_for(path).remove_chapters(
+        path, output=output, backup=backup, dry_run=dry_run, force=force)
+    return report
