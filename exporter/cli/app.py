@@ -56,6 +56,8 @@ class App:
 
     def turn_details(self, alignment: Alignment | None) -> None:
         """Each turn's start, method and confidence, shown with ``-v``."""
+        if not self.verbose or self.quiet:
+            return
         for turn in alignment.turns if alignment is not None else []:
             self.info(f"turn {turn.index + 1:>3} at {clock(turn.start)}: {turn.method}, "
                       f"confidence {turn.confidence:.0%}")

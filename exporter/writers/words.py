@@ -25,4 +25,28 @@ def words_document(alignment: Alignment, review: Sequence[str] = ()) -> dict[str
 
 
 def render_words(alignment: Alignment, review: Sequence[str] = ()) -> str:
-    return json.dumps(words_document(alignment, review), indent=1, ensure_ascii=False) + "\n"
+    """The document as JSON with one word (and one turn) a line: readable, diffable,
+    and made by the C encoder item by item (an ``indent`` sends the whole document
+    through the pure-Python one, 19 s for the 100,000 turns of a long catalogue).
+
+    >>> from exporter.model import Alignment, Word
+    >>> word = Word("Hi", 0.5, 0.8, "A", 0, method="aligned")
+    >>> print(render_words(Alignment([word], [], 2.0)), end="")
+    {
+     "review": [],
+     "offset": 0.0,
+     "insertions": [],
+     "words": [
+      {"word": "Hi", "start": 0.5, "end": 0.8, "speaker": "A", "turn": 0, "method": "aligned"}
+     ],
+     "turns": []
+    }
+    """
+    parts = []
+    for key, value in words_document(alignment, review).items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            items = ",\n  ".join(json.dumps(item, ensure_ascii=False) for item in value)
+            parts.append(f" {json.dumps(key)}: [\n  {items}\n ]")
+        else:
+            parts.append(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
