@@ -1,4 +1,4 @@
-"""exporter: audio-aligned subtitles and ID3 chapters for podcast episodes.
+"""exporter: audio-aligned subtitles and chapters for podcast episodes.
 
 The library does everything the command line does; each command is one of these
 calls. A transcript read, aligned to its episode, cut into subtitles and made into

@@ -33,7 +33,7 @@ COMMANDS = {
 @app_options
 @click.pass_context
 def cli(ctx: click.Context) -> None:
-    """Audio-aligned subtitles and ID3 chapter markers for podcast episodes."""
+    """Audio-aligned subtitles and chapter markers for podcast episodes."""
     # Made here, so that the commands' -q/-v/--debug set the same object the
     # group's error handler reads.
     ctx.ensure_object(App)
