@@ -27,10 +27,10 @@ STATUSES = ("done", "review", "skipped", "failed")
 
 
 def clock(seconds: float | None) -> str:
-    """``H:MM:SS`` or ``M:SS``, whole seconds.
+    """``HH:MM:SS``, whole seconds.
 
     >>> clock(3725.4), clock(None)
-    ('1:02:05', '0:00')
+    ('01:02:05', '00:00:00')
     """
     return timecode.format_time(seconds or 0.0, fraction=False)
 
@@ -54,8 +54,8 @@ def chapter_table(chapters: Sequence[Chapter], notes: Sequence[str] | None = Non
     >>> for line in chapter_table([Chapter("Intro", 0.0, 65.0), Chapter("Outro", 65.0)]):
     ...     print(line)
       #  start     end       length    title
-      1  0:00      1:05      1:05      Intro
-      2  1:05                          Outro
+      1  00:00:00  00:01:05  00:01:05  Intro
+      2  00:01:05                      Outro
     """
     width = max([len(c.title) for c in chapters] + [5])
     head = f"{'#':>3}  {'start':8}  {'end':8}  {'length':8}  {'title':<{width}}"
