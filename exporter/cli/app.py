@@ -13,13 +13,14 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import click
 
 from exporter.errors import ExporterError, UsageError
-from exporter.model import Alignment, AlignOptions, TagOptions
-from exporter.report import clock
+
+if TYPE_CHECKING:  # loaded by the commands that use them: --version needs none
+    from exporter.model import Alignment
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,6 +59,8 @@ class App:
         """Each turn's start, method and confidence, shown with ``-v``."""
         if not self.verbose or self.quiet:
             return
+        from exporter.report import clock
+
         for turn in alignment.turns if alignment is not None else []:
             self.info(f"turn {turn.index + 1:>3} at {clock(turn.start)}: {turn.method}, "
                       f"confidence {turn.confidence:.0%}")
@@ -239,6 +242,8 @@ def alignment_options(func: F) -> F:
     def command(*args: Any, jobs: int | None, offset: float | None, trust_timestamps: bool,
                 **kwargs: Any) -> Any:
         try:
+            from exporter.model import AlignOptions
+
             options = AlignOptions(jobs, offset, trust_timestamps)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
@@ -303,6 +308,8 @@ def tag_options(func: F) -> F:
     @functools.wraps(func)
     def command(*args: Any, version: str | None, chapter_image: str | None,
                 **kwargs: Any) -> Any:
+        from exporter.model import TagOptions
+
         tag = TagOptions(int(version) if version else None, chapter_image)
         return func(*args, tag=tag, **kwargs)
 
