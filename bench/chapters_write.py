@@ -78,7 +78,8 @@ def main() -> None:
             cp_sync.append(clock(lambda: subprocess.run(
                 ["sh", "-c", f'cp "{source}" "{copy}" && sync "{copy}"'], check=True)))
             chapters = sets[run % 2]  # alternate, so every write is a real change
-            ours.append(clock(lambda chapters=chapters: write_chapters(source, chapters)))
+            ours.append(clock(lambda chapters=chapters: write_chapters(source, chapters,
+                                                                       replace=True)))
             other = sets[2 + run % 2]  # and never the set already there
             listing.write_text("".join(f"{format_time(c.start or 0.0)} {c.title}\n"
                                        for c in other), encoding="utf-8")

@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from exporter.align.aligner import align
 from exporter.fsutil import atomic_write, refuse_inputs
 from exporter.model import Alignment, AlignOptions, Transcript, TurnAlignment, Word
 from exporter.ownership import note_written, refuse_foreign
@@ -94,6 +93,10 @@ def align_episode(transcript: str | os.PathLike[str] | Transcript,
         refuse_foreign([output], force)
     data = transcript_of(transcript, input_format)
     options = options or AlignOptions()
+    # Loaded here: numpy and pocketsphinx are for the commands that align, not for
+    # every command that imports this module to read a transcript.
+    from exporter.align.aligner import align
+
     alignment = align(data, audio, jobs=options.jobs, offset=options.offset,
                       repair=options.repair, progress=progress)
     result = AlignResult(data, alignment, [

@@ -102,9 +102,10 @@ def mp3_length(path: str | os.PathLike[str]) -> float | None:
     decoder plays, whatever the headers claim. None when no run of frames is found.
 
     An Xing/Info frame carries no audio and is not counted; the encoder's delay and
-    padding from a LAME header are taken off, as decoders do. The walk reads the
-    whole file, so its answer is kept for as long as the file is unchanged (same
-    inode, size and modification time): a run asks more than once.
+    padding from a LAME header are taken off, as decoders do. Its frame count is
+    taken only when its byte count is this stream's (see :func:`_xing_frames`);
+    otherwise the frames are walked, which reads the whole file, so the answer is kept
+    for as long as the file is unchanged (same inode, size and modification time).
     """
     try:
         facts = os.stat(path)
@@ -157,6 +158,9 @@ def _count_frames(data: mmap.mmap) -> float | None:
             if at >= 0 and len(frame) >= at + 24:
                 delay_padding = struct.unpack(">I", b"\0" + frame[at + 21:at + 24])[0]
                 trim = (delay_padding >> 12) + (delay_padding & 0xFFF)
+            frames = _xing_frames(frame, len(data) - _tail_size(data) - position)
+            if frames is not None:
+                return max(0, frames * count - trim) / frame_rate
         else:
             samples += count
             rate = frame_rate
@@ -165,6 +169,34 @@ def _count_frames(data: mmap.mmap) -> float | None:
     if not rate:
         return None
     return max(0, samples - trim) / rate
+
+
+def _xing_frames(frame: bytes, stream_bytes: int) -> int | None:
+    """The frame count an Xing/Info header gives, when it also gives the stream's size
+    in bytes and that size is this file's, to within one frame: a header that
+    describes this very stream (a damaged, cut or concatenated file, or one whose
+    header was never finished, fails the check, and its frames are walked).
+
+    >>> info = bytes([0xFF, 0xFB, 0x90, 0x64, *[0] * 32]) + b"Info" + (3).to_bytes(4, "big")
+    >>> info += (1000).to_bytes(4, "big") + (417_000).to_bytes(4, "big")
+    >>> _xing_frames(info, 417_000), _xing_frames(info, 800_000)
+    (1000, None)
+    """
+    at = max(frame.find(b"Xing", 0, 64), frame.find(b"Info", 0, 64))
+    if at < 0 or len(frame) < at + 16:
+        return None
+    flags = int.from_bytes(frame[at + 4:at + 8], "big")
+    if flags & 3 != 3:
+        return None
+    frames = int.from_bytes(frame[at + 8:at + 12], "big")
+    size = int.from_bytes(frame[at + 12:at + 16], "big")
+    return frames if frames and abs(size - stream_bytes) <= len(frame) else None
+
+
+def _tail_size(data: bytes | mmap.mmap) -> int:
+    """Bytes an ID3v1 tag takes at the end (an APE or Lyrics3 tag makes the sizes
+    disagree, and the frames are walked)."""
+    return 128 if len(data) >= 128 and data[-128:-125] == b"TAG" else 0
 
 
 @functools.lru_cache(maxsize=512)

@@ -71,7 +71,7 @@ def test_no_module_imports_itself_through_others() -> None:
 def test_the_graph_sees_real_imports() -> None:
     # The test above is only worth something if the graph holds the imports.
     assert "exporter.model" in GRAPH["exporter.segment"]
-    assert "exporter.align.aligner" in GRAPH["exporter.alignment"]
+    assert "exporter.readers" in GRAPH["exporter.alignment"]
     assert "exporter.pipeline" not in GRAPH["exporter.cli"]  # loaded on use only
 
 
