@@ -55,10 +55,11 @@ from mutagen.id3._util import BitPaddedInt
 
 from exporter.audio import frame_length, mp3_length
 from exporter.errors import AudioError, InputError, OutputError
-from exporter.fsutil import AtomicFile, keep_backup, refuse_read_only
+from exporter.fsutil import AtomicFile, refuse_read_only
 from exporter.model import Chapter, TaggedChapter, WriteReport
 from exporter.report import describe_chapters
 from exporter.sniff import describe, magic_format
+from exporter.writers.tags import commit_write, refuse_replacing
 
 TOC_ID = "toc"
 NO_OFFSET = 0xFFFFFFFF
@@ -495,10 +496,8 @@ def _rewrite(path: str | os.PathLike[str], change: Callable[[_OrderedID3, int], 
     report = WriteReport(str(target), before, after, changed, written=False, notes=notes)
     if dry_run or (not changed and output is None):
         return report
-    if keep_chapters and output is None and before and before != after:
-        raise OutputError(f"it has {describe_chapters(before)}, which differ from the new "
-                          "ones; give --replace to replace them (--dry-run shows both, --backup "
-                          "keeps the original)", source)
+    if keep_chapters and output is None:
+        refuse_replacing(before, after, source)
     with AtomicFile(target, like=source) as out, open(source, "rb") as handle:
         try:
             out.file.write(new_tag)
@@ -507,13 +506,8 @@ def _rewrite(path: str | os.PathLike[str], change: Callable[[_OrderedID3, int], 
         except OSError as exc:
             raise OutputError(f"cannot write the file ({exc.strerror})", target) from None
         _verify(out.file, after, target)
-        if not _same_bytes(handle, facts.audio_start, out.file, len(new_tag), copied):
-            raise OutputError("the audio did not copy intact", target)
-        if backup and output is None:
-            report.backup = keep_backup(source)
-        out.commit()
-    report.written = True
-    return report
+        intact = _same_bytes(handle, facts.audio_start, out.file, len(new_tag), copied)
+        return commit_write(out, report, source, intact=intact, backup=backup and not output)
 
 
 def _verify(handle: BinaryIO, expected: list[TaggedChapter], target: Path) -> None:

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from types import ModuleType
 
-from exporter.errors import AudioError
+from exporter.errors import AudioError, OutputError
+from exporter.fsutil import AtomicFile, keep_backup
 from exporter.model import Chapter, TaggedChapter, TagOptions, WriteReport
+from exporter.report import describe_chapters
 from exporter.sniff import audio_format, describe
 
 #: The writer module for each container :func:`exporter.sniff.audio_format` names.
@@ -23,6 +26,32 @@ WRITERS = {"mp3": "exporter.writers.id3", "flac": "exporter.writers.vorbis",
            "ogg": "exporter.writers.vorbis"}
 #: The containers chapters can be written into, for messages.
 TAGGABLE = "MP3, FLAC, Opus or Ogg Vorbis"
+
+
+def refuse_replacing(before: Sequence[TaggedChapter], after: Sequence[TaggedChapter],
+                     source: str | os.PathLike[str]) -> None:
+    """Refuse to replace chapters a file already has with different ones: they may be
+    the producer's own, with links and art (every writer asks ``--replace`` first).
+
+    :raises OutputError: naming the file and the chapters it has.
+    """
+    if before and list(before) != list(after):
+        raise OutputError(f"it has {describe_chapters(before)}, which differ from the new "
+                          "ones; give --replace to replace them (--dry-run shows both, "
+                          "--backup keeps the original)", source)
+
+
+def commit_write(out: AtomicFile, report: WriteReport, source: Path, *, intact: bool,
+                 backup: bool) -> WriteReport:
+    """The last steps every writer shares: refuse a copy whose audio differs from the
+    original's, keep the backup if asked, then rename the new file into place."""
+    if not intact:
+        raise OutputError("the audio did not copy intact", out.target)
+    if backup:
+        report.backup = keep_backup(source)
+    out.commit()
+    report.written = True
+    return report
 
 
 def can_tag(path: str | os.PathLike[str]) -> bool:

@@ -29,11 +29,11 @@ import mutagen
 from mutagen import MutagenError
 
 from exporter.errors import AudioError, OutputError
-from exporter.fsutil import AtomicFile, keep_backup, refuse_read_only
+from exporter.fsutil import AtomicFile, refuse_read_only
 from exporter.model import Chapter, TaggedChapter, WriteReport
-from exporter.report import describe_chapters
 from exporter.sniff import audio_format, describe
 from exporter.timecode import format_time
+from exporter.writers.tags import commit_write, refuse_replacing
 
 #: A chapter comment's key: its number, and NAME or URL (the start has neither).
 _KEY = re.compile(r"^chapter(\d{1,3})(name|url)?$", re.I)
@@ -182,10 +182,8 @@ def _rewrite(path: str | os.PathLike[str], chapters: Sequence[Chapter] | None, *
     report = WriteReport(str(target), before, after, changed, written=False, notes=notes)
     if dry_run or not changed:
         return report
-    if keep_chapters and output is None and before and before != after:
-        raise OutputError(f"it has {describe_chapters(before)}, which differ from the new "
-                          "ones; give --replace to replace them (--dry-run shows both, "
-                          "--backup keeps the original)", source)
+    if keep_chapters and output is None:
+        refuse_replacing(before, after, source)
     with AtomicFile(target, like=source) as out, open(source, "rb") as handle:
         try:
             shutil.copyfileobj(handle, out.file, _CHUNK)
@@ -204,13 +202,8 @@ def _rewrite(path: str | os.PathLike[str], chapters: Sequence[Chapter] | None, *
             raise OutputError(f"cannot write its comments ({exc})", target) from None
         if chapters_in(_load(out.file, target).tags, duration) != after:
             raise OutputError("the new comments did not read back as written", target)
-        if _audio_digest(out.file, fmt) != _audio_digest(handle, fmt):
-            raise OutputError("the audio did not copy intact", target)
-        if backup and output is None:
-            report.backup = keep_backup(source)
-        out.commit()
-    report.written = True
-    return report
+        intact = _audio_digest(out.file, fmt) == _audio_digest(handle, fmt)
+        return commit_write(out, report, source, intact=intact, backup=backup and not output)
 
 
 def _as_comments(tagged: Sequence[TaggedChapter]) -> dict[str, list[str]]:
