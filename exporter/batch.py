@@ -83,7 +83,8 @@ def read_manifest(manifest: str | os.PathLike[str],
     if path.is_dir():
         episodes = list(_from_folder(path))
         if not any(e.audio.is_file() for e in episodes):
-            raise InputError("no .mp3 files in this folder", path)
+            raise InputError(f"no audio files ({', '.join(AUDIO_SUFFIXES)}) in this folder",
+                             path)
     elif path.is_file():
         episodes = list(_from_csv(path))
         if not episodes:
@@ -108,16 +109,22 @@ def read_manifest(manifest: str | os.PathLike[str],
 
 #: A chapter list beside an episode in a folder: ``NAME.chapters.txt`` for ``NAME.mp3``.
 CHAPTERS_SUFFIX = ".chapters"
+#: The episodes a folder's pairs may have: those chapters can be written into, and
+#: those that get every other output (the summary says why there is no tagged copy).
+AUDIO_SUFFIXES = (".mp3", ".flac", ".opus", ".ogg", ".oga", ".m4a", ".m4b", ".wav")
 
 
 def _from_folder(folder: Path) -> Iterator[Episode]:
-    """Each MP3 with the transcript of the same name (and ``NAME.chapters.*``); an
-    MP3 without a transcript, or a transcript without an MP3, is reported, not lost."""
+    """Each episode (MP3, FLAC, Opus...) with the transcript of the same name (and
+    ``NAME.chapters.*``); an episode without a transcript, or a transcript without
+    an episode, is reported, not lost."""
     extensions = [ext for reader in READERS for ext in reader.extensions]
     order = [".txt", *dict.fromkeys(e for e in extensions if e != ".txt")]
     paired: set[Path] = set()
-    partner: dict[Path, Path] = {}
-    for audio in sorted(folder.glob("*.mp3")):
+    partner: dict[str, tuple[Path, Path]] = {}
+    audios = sorted(p for p in folder.iterdir()
+                    if p.suffix.lower() in AUDIO_SUFFIXES and p.is_file())
+    for audio in audios:
         candidates = [audio.with_suffix(ext) for ext in order]
         transcript = next((c for c in candidates if c.is_file()), None)
         chapters = next((c for c in (audio.with_suffix(CHAPTERS_SUFFIX + ext) for ext in order)
@@ -128,16 +135,20 @@ def _from_folder(folder: Path) -> Iterator[Episode]:
             yield Episode(candidates[0], audio, problem=(
                 "failed", f"no transcript beside {audio.name} (looked for {looked})"))
         else:
-            partner[audio] = transcript
+            partner[audio.stem] = (audio, transcript)
             yield Episode(transcript, audio, chapters)
     for path in sorted(folder.iterdir()):
         if (path.suffix.lower() in order and path.is_file() and path not in paired
                 and not path.name.startswith(".")):
-            audio = path.with_suffix(".mp3")
-            if path.stem.endswith(CHAPTERS_SUFFIX):
-                audio = path.with_name(path.stem[:-len(CHAPTERS_SUFFIX)] + ".mp3")
-            why = (f"{audio.name} is paired with {partner[audio].name}; {path.name} not used"
-                   if audio in partner else f"no {audio.name} beside {path.name}; not run")
+            stem = path.stem[:-len(CHAPTERS_SUFFIX)] if path.stem.endswith(
+                CHAPTERS_SUFFIX) else path.stem
+            if stem in partner:
+                audio, transcript = partner[stem]
+                why = f"{audio.name} is paired with {transcript.name}; {path.name} not used"
+            else:
+                audio = path.with_name(stem + ".mp3")
+                why = (f"no {audio.name} (nor .flac, .opus, .ogg...) beside {path.name}; "
+                       "not run")
             yield Episode(path, audio, problem=("skipped", why))
 
 

@@ -128,18 +128,23 @@ def test_folder_pairs_any_transcript_extension(tmp_path: Path) -> None:
     (tmp_path / "z.vtt").write_text("WEBVTT\n")
     (tmp_path / "x.vtt").write_text("WEBVTT\n")
     (tmp_path / "notes.md").write_text("# notes\n")
+    (tmp_path / "w.flac").write_bytes(b"")  # any container, named by its suffix here
+    (tmp_path / "w.txt").write_text("[00:00:01] A: hi\n")
     episodes = read_manifest(tmp_path)
     looked = "y.txt, y.md, y.docx.txt, y.log, y.srt, y.vtt, y.json, y.html, y.htm"
     assert episodes == [
+        Episode(tmp_path / "w.txt", tmp_path / "w.flac"),
         Episode(tmp_path / "x.srt", tmp_path / "x.mp3", tmp_path / "x.chapters.txt"),
         Episode(tmp_path / "y.txt", tmp_path / "y.mp3",
                 problem=("failed", f"no transcript beside y.mp3 (looked for {looked})")),
         Episode(tmp_path / "notes.md", tmp_path / "notes.mp3",
-                problem=("skipped", "no notes.mp3 beside notes.md; not run")),
+                problem=("skipped", "no notes.mp3 (nor .flac, .opus, .ogg...) beside "
+                                     "notes.md; not run")),
         Episode(tmp_path / "x.vtt", tmp_path / "x.mp3",
                 problem=("skipped", "x.mp3 is paired with x.srt; x.vtt not used")),
         Episode(tmp_path / "z.vtt", tmp_path / "z.mp3",
-                problem=("skipped", "no z.mp3 beside z.vtt; not run"))]
+                problem=("skipped", "no z.mp3 (nor .flac, .opus, .ogg...) beside z.vtt; "
+                                     "not run"))]
 
 
 def test_every_unpaired_file_is_reported_by_a_real_run(tmp_path: Path) -> None:
@@ -152,7 +157,8 @@ def test_every_unpaired_file_is_reported_by_a_real_run(tmp_path: Path) -> None:
     assert table(result.stdout) == {"ep1.mp3": "done", "lonely.mp3": "failed",
                                     "orphan.mp3": "skipped"}
     assert "no transcript beside lonely.mp3 (looked for lonely.txt, " in result.stdout
-    assert "no orphan.mp3 beside orphan.txt; not run" in result.stdout
+    assert "no orphan.mp3 (nor .flac, .opus, .ogg...) beside orphan.txt; not run" in (
+        result.stdout)
     assert result.stdout.rstrip().endswith("1 done, 0 review, 1 skipped, 1 failed")
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
 
@@ -170,7 +176,8 @@ def test_manifests_as_spreadsheets_write_them(tmp_path: Path, separator: str) ->
 def test_empty_folder_and_missing_manifest(tmp_path: Path) -> None:
     result = invoke("run", "--batch", tmp_path)
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {tmp_path}: no .mp3 files in this folder\n"
+    assert result.stderr == (f"Error: {tmp_path}: no audio files (.mp3, .flac, .opus, .ogg, "
+                             ".oga, .m4a, .m4b, .wav) in this folder\n")
     result = invoke("run", "--batch", tmp_path / "nope.csv")
     assert result.stderr == f"Error: {tmp_path / 'nope.csv'}: no such file or folder\n"
 

@@ -53,15 +53,16 @@ def command(target: Path, chapters: Path) -> list[str]:
 UNTRACED = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS")}
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
-def test_a_killed_write_leaves_old_or_new(big: Path, tmp_path: Path, sig: int) -> None:
+def kill_trials(master: Path, tmp_path: Path, sig: int, trials: int) -> dict[str, int]:
+    """Write chapters into copies of ``master``, killing the command after a random
+    delay each time; every copy must be the old file or the new one, alone."""
     chapters = tmp_path / "chapters.txt"
     chapters.write_text("00:00 Start\n01:00 Middle\n10:00 Later\n")
     work = tmp_path / "work"
     work.mkdir()
-    target = work / "episode.mp3"
-    old = digest(big)
-    shutil.copyfile(big, target)
+    target = work / f"episode{master.suffix}"
+    old = digest(master)
+    shutil.copyfile(master, target)
     started = time.perf_counter()
     subprocess.run(command(target, chapters), check=True, env=UNTRACED)
     whole = time.perf_counter() - started
@@ -69,9 +70,8 @@ def test_a_killed_write_leaves_old_or_new(big: Path, tmp_path: Path, sig: int) -
     assert new != old
     rng = random.Random(sig)
     outcomes = {"old": 0, "new": 0}
-    trials = TRIALS if sig == signal.SIGKILL else max(50, TRIALS // 4)
     for _ in range(trials):
-        shutil.copyfile(big, target)
+        shutil.copyfile(master, target)
         proc = subprocess.Popen(command(target, chapters), stderr=subprocess.DEVNULL,
                                 env=UNTRACED)
         time.sleep(rng.uniform(0.0, whole))
@@ -80,8 +80,25 @@ def test_a_killed_write_leaves_old_or_new(big: Path, tmp_path: Path, sig: int) -
         state = digest(target)
         assert state in (old, new)
         outcomes["old" if state == old else "new"] += 1
-        assert sorted(p.name for p in work.iterdir()) == ["episode.mp3"]
-    print(f"{signal.Signals(sig).name}: {trials} trials, {outcomes}")
+        assert sorted(p.name for p in work.iterdir()) == [target.name]
+    print(f"{master.suffix} {signal.Signals(sig).name}: {trials} trials, {outcomes}")
+    return outcomes
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_a_killed_write_leaves_old_or_new(big: Path, tmp_path: Path, sig: int) -> None:
+    kill_trials(big, tmp_path, sig, TRIALS if sig == signal.SIGKILL else max(50, TRIALS // 4))
+
+
+@pytest.mark.parametrize("suffix", ["flac", "opus"])
+def test_a_killed_write_of_flac_or_opus_leaves_old_or_new(
+        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, suffix: str) -> None:
+    """The Vorbis-comment writer under the same trials: 20 minutes of the sample."""
+    master = tmp_path_factory.mktemp("masters") / f"master.{suffix}"
+    codec = ["-c:a", "flac"] if suffix == "flac" else ["-c:a", "libopus", "-b:a", "32k"]
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-stream_loop", "10", "-i", str(EPISODE),
+                    *codec, str(master)], check=True)
+    kill_trials(master, tmp_path, signal.SIGKILL, max(30, TRIALS // 5))
 
 
 @contextmanager
