@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 from exporter.errors import OutputError
 
@@ -254,3 +255,53 @@ def keep_backup(source: Path) -> str:
     except OSError as exc:
         raise OutputError(f"cannot keep a backup ({exc.strerror})", backup) from None
     return str(backup)
+
+
+#: Bytes moved or compared at a time when the kernel cannot copy for us.
+_COPY_CHUNK = 1 << 20
+
+
+def copy_tail(source: BinaryIO, start: int, target: BinaryIO) -> int:
+    """Copy the source from ``start`` to its end onto the end of ``target``; return
+    how many bytes. The kernel copies (``copy_file_range``) where it can, as cp does."""
+    size = os.fstat(source.fileno()).st_size
+    length = size - start
+    target.flush()
+    offset = target.tell()
+    done = 0
+    try:
+        while done < length:
+            copied = os.copy_file_range(source.fileno(), target.fileno(), length - done,
+                                        start + done, offset + done)
+            if copied == 0:
+                break
+            done += copied
+    except OSError:
+        done = done  # some filesystems refuse it; finish in user space
+    if done < length:
+        source.seek(start + done)
+        target.seek(offset + done)
+        while chunk := source.read(min(_COPY_CHUNK, length - done)):
+            target.write(chunk)
+            done += len(chunk)
+        target.flush()
+    target.seek(offset + done)
+    return done
+
+
+def same_bytes(first: io.BufferedIOBase, first_at: int, second: io.BufferedIOBase,
+                second_at: int, length: int) -> bool:
+    """Whether two stretches of two files hold the same bytes."""
+    one, two = bytearray(_COPY_CHUNK * 8), bytearray(_COPY_CHUNK * 8)
+    first.seek(first_at)
+    second.seek(second_at)
+    remaining = length
+    while remaining > 0:
+        want = min(len(one), remaining)
+        if want < len(one):
+            one, two = one[:want], two[:want]
+        # Whole bytearrays compare with memcmp; slicing would copy them first.
+        if first.readinto(one) != want or second.readinto(two) != want or one != two:
+            return False
+        remaining -= want
+    return first.read(1) == b"" and second.read(1) == b""

@@ -55,7 +55,7 @@ from mutagen.id3._util import BitPaddedInt
 
 from exporter.audio import frame_length, mp3_length
 from exporter.errors import AudioError, InputError, OutputError
-from exporter.fsutil import AtomicFile, refuse_read_only
+from exporter.fsutil import AtomicFile, copy_tail, refuse_read_only, same_bytes
 from exporter.model import Chapter, TaggedChapter, WriteReport
 from exporter.report import describe_chapters
 from exporter.sniff import describe, magic_format
@@ -408,52 +408,6 @@ def _chapter_frames(chapters: Sequence[Chapter], version: int,
     return frames
 
 
-def _copy_audio(source: BinaryIO, start: int, target: BinaryIO) -> int:
-    """Copy the source from ``start`` to its end onto the end of ``target``; return
-    how many bytes. The kernel copies (``copy_file_range``) where it can, as cp does."""
-    size = os.fstat(source.fileno()).st_size
-    length = size - start
-    target.flush()
-    offset = target.tell()
-    done = 0
-    try:
-        while done < length:
-            copied = os.copy_file_range(source.fileno(), target.fileno(), length - done,
-                                        start + done, offset + done)
-            if copied == 0:
-                break
-            done += copied
-    except OSError:
-        done = done  # some filesystems refuse it; finish in user space
-    if done < length:
-        source.seek(start + done)
-        target.seek(offset + done)
-        while chunk := source.read(min(_CHUNK, length - done)):
-            target.write(chunk)
-            done += len(chunk)
-        target.flush()
-    target.seek(offset + done)
-    return done
-
-
-def _same_bytes(first: io.BufferedIOBase, first_at: int, second: io.BufferedIOBase,
-                second_at: int, length: int) -> bool:
-    """Whether two stretches of two files hold the same bytes."""
-    one, two = bytearray(_CHUNK * 8), bytearray(_CHUNK * 8)
-    first.seek(first_at)
-    second.seek(second_at)
-    remaining = length
-    while remaining > 0:
-        want = min(len(one), remaining)
-        if want < len(one):
-            one, two = one[:want], two[:want]
-        # Whole bytearrays compare with memcmp; slicing would copy them first.
-        if first.readinto(one) != want or second.readinto(two) != want or one != two:
-            return False
-        remaining -= want
-    return first.read(1) == b"" and second.read(1) == b""
-
-
 def _rewrite(path: str | os.PathLike[str], change: Callable[[_OrderedID3, int], None],
              version: int | None, *, output: str | os.PathLike[str] | None,
              backup: bool, dry_run: bool, force: bool = False,
@@ -501,12 +455,12 @@ def _rewrite(path: str | os.PathLike[str], change: Callable[[_OrderedID3, int], 
     with AtomicFile(target, like=source) as out, open(source, "rb") as handle:
         try:
             out.file.write(new_tag)
-            copied = _copy_audio(handle, facts.audio_start, out.file)
+            copied = copy_tail(handle, facts.audio_start, out.file)
             out.file.flush()
         except OSError as exc:
             raise OutputError(f"cannot write the file ({exc.strerror})", target) from None
         _verify(out.file, after, target)
-        intact = _same_bytes(handle, facts.audio_start, out.file, len(new_tag), copied)
+        intact = same_bytes(handle, facts.audio_start, out.file, len(new_tag), copied)
         return commit_write(out, report, source, intact=intact, backup=backup and not output)
 
 

@@ -16,10 +16,9 @@ and only then is it fsynced and renamed over the original.
 
 from __future__ import annotations
 
-import hashlib
+import io
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,7 +28,7 @@ import mutagen
 from mutagen import MutagenError
 
 from exporter.errors import AudioError, OutputError
-from exporter.fsutil import AtomicFile, refuse_read_only
+from exporter.fsutil import AtomicFile, copy_tail, refuse_read_only, same_bytes
 from exporter.model import Chapter, TaggedChapter, WriteReport
 from exporter.sniff import audio_format, describe
 from exporter.timecode import format_time
@@ -41,7 +40,6 @@ _KEY = re.compile(r"^chapter(\d{1,3})(name|url)?$", re.I)
 _TIME = re.compile(r"^\s*(\d{1,3}):(\d{2}):(\d{2}(?:\.\d{1,9})?)")
 #: At most this many chapters: the extension numbers them 000 to 999.
 MAX_CHAPTERS = 1000
-_CHUNK = 1 << 20
 
 
 def _load(handle: BinaryIO, source: str | os.PathLike[str]) -> Any:
@@ -120,7 +118,7 @@ def read_chapters(path: str | os.PathLike[str]) -> list[TaggedChapter]:
     return chapters_in(found.tags, float(found.info.length))
 
 
-def _flac_audio_start(handle: BinaryIO) -> int:
+def _flac_audio_start(handle: io.BufferedIOBase) -> int:
     """Where a FLAC file's frames begin: after ``fLaC`` and the metadata blocks."""
     handle.seek(4)
     position = 4
@@ -132,14 +130,6 @@ def _flac_audio_start(handle: BinaryIO) -> int:
         handle.seek(position)
         if header[0] & 0x80:
             return position
-
-
-def _flac_frames_digest(handle: BinaryIO) -> str:
-    digest = hashlib.sha256()
-    handle.seek(_flac_audio_start(handle))
-    while chunk := handle.read(_CHUNK):
-        digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _packets_digest(path: str) -> str:
@@ -154,12 +144,19 @@ def _packets_digest(path: str) -> str:
     return done.stdout.strip()
 
 
-def _audio_digest(handle: BinaryIO, fmt: str) -> str:
+def _same_audio(original: io.BufferedIOBase, copy: io.BufferedIOBase, fmt: str) -> bool:
+    """Whether the copy's audio is the original's: a FLAC file's frames compared byte
+    for byte; an Ogg file's packets as ffmpeg's stream copy reads them (the pages
+    after the comment header are renumbered, so their bytes differ)."""
     if fmt == "flac":
-        return _flac_frames_digest(handle)
-    handle.flush()
+        first, second = _flac_audio_start(original), _flac_audio_start(copy)
+        length = os.fstat(original.fileno()).st_size - first
+        return (os.fstat(copy.fileno()).st_size - second == length
+                and same_bytes(original, first, copy, second, length))
+    copy.flush()
     # The copy may have no name yet (O_TMPFILE); ffmpeg reads it through our fd.
-    return _packets_digest(f"/proc/{os.getpid()}/fd/{handle.fileno()}")
+    return (_packets_digest(f"/proc/{os.getpid()}/fd/{copy.fileno()}")
+            == _packets_digest(f"/proc/{os.getpid()}/fd/{original.fileno()}"))
 
 
 def _rewrite(path: str | os.PathLike[str], chapters: Sequence[Chapter] | None, *,
@@ -186,8 +183,7 @@ def _rewrite(path: str | os.PathLike[str], chapters: Sequence[Chapter] | None, *
         refuse_replacing(before, after, source)
     with AtomicFile(target, like=source) as out, open(source, "rb") as handle:
         try:
-            shutil.copyfileobj(handle, out.file, _CHUNK)
-            out.file.flush()
+            copy_tail(handle, 0, out.file)
             copy = _load(out.file, target)
             for key in _chapter_keys(copy.tags):
                 del copy.tags[key]
@@ -202,7 +198,7 @@ def _rewrite(path: str | os.PathLike[str], chapters: Sequence[Chapter] | None, *
             raise OutputError(f"cannot write its comments ({exc})", target) from None
         if chapters_in(_load(out.file, target).tags, duration) != after:
             raise OutputError("the new comments did not read back as written", target)
-        intact = _audio_digest(out.file, fmt) == _audio_digest(handle, fmt)
+        intact = _same_audio(handle, out.file, fmt)
         return commit_write(out, report, source, intact=intact, backup=backup and not output)
 
 
