@@ -132,6 +132,22 @@ def _flac_audio_start(handle: io.BufferedIOBase) -> int:
             return position
 
 
+def _ogg_audio_start(handle: io.BufferedIOBase) -> int | None:
+    """Where an Ogg file's first audio page begins: the first page with a granule
+    position, after the header pages (which have none)."""
+    from mutagen.ogg import OggPage
+
+    handle.seek(0)
+    try:
+        for _ in range(64):
+            at = handle.tell()
+            if OggPage(handle).position > 0:
+                return at
+    except (MutagenError, EOFError, OSError):
+        return None
+    return None
+
+
 def _packets_digest(path: str) -> str:
     """The audio packets' MD5, as ffmpeg's stream copy reads them."""
     from exporter.align.audio import ffmpeg_exe
@@ -145,15 +161,23 @@ def _packets_digest(path: str) -> str:
 
 
 def _same_audio(original: io.BufferedIOBase, copy: io.BufferedIOBase, fmt: str) -> bool:
-    """Whether the copy's audio is the original's: a FLAC file's frames compared byte
-    for byte; an Ogg file's packets as ffmpeg's stream copy reads them (the pages
-    after the comment header are renumbered, so their bytes differ)."""
+    """Whether the copy's audio is the original's: the bytes after the header, or,
+    for an Ogg file whose header changed its number of pages (so that every page
+    after it was renumbered), its packets as ffmpeg's stream copy reads them."""
+    starts: tuple[int | None, int | None]
     if fmt == "flac":
-        first, second = _flac_audio_start(original), _flac_audio_start(copy)
+        starts = _flac_audio_start(original), _flac_audio_start(copy)
+    else:
+        copy.flush()
+        starts = _ogg_audio_start(original), _ogg_audio_start(copy)
+    first, second = starts
+    if first is not None and second is not None:
         length = os.fstat(original.fileno()).st_size - first
-        return (os.fstat(copy.fileno()).st_size - second == length
-                and same_bytes(original, first, copy, second, length))
-    copy.flush()
+        if (os.fstat(copy.fileno()).st_size - second == length
+                and same_bytes(original, first, copy, second, length)):
+            return True
+    if fmt == "flac":
+        return False
     # The copy may have no name yet (O_TMPFILE); ffmpeg reads it through our fd.
     return (_packets_digest(f"/proc/{os.getpid()}/fd/{copy.fileno()}")
             == _packets_digest(f"/proc/{os.getpid()}/fd/{original.fileno()}"))
