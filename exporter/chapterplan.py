@@ -205,7 +205,8 @@ def write_episode_chapters(episode: str | os.PathLike[str], *,
         plan = chapters_for_episode(transcript, episode, chapters_file=chapters_file,
                                     from_questions=from_questions, options=options,
                                     input_format=input_format, progress=progress)
-    check_id3_count(plan.chapters, os.fspath(chapters_file or transcript or episode))
+    if audio_format(episode) == "mp3":  # Vorbis comments number up to 1000 (their writer)
+        check_id3_count(plan.chapters, os.fspath(chapters_file or transcript or episode))
     report = write_chapters(episode, plan.chapters, tag=tag, output=output, backup=backup,
                             dry_run=dry_run, force=force, replace=replace)
     if output is not None and report.written:
