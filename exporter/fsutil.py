@@ -15,6 +15,7 @@ import secrets
 import shutil
 import stat
 import tempfile
+import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -49,6 +50,7 @@ class AtomicFile:
         self.directory = self.target.parent
         self._named: Path | None = None
         self._committed = False
+        self._syncing: threading.Thread | None = None
         if not self.directory.is_dir():
             raise OutputError(f"the directory {str(self.directory)!r} does not exist",
                               self.target)
@@ -78,6 +80,20 @@ class AtomicFile:
     def __enter__(self) -> AtomicFile:
         return self
 
+    def sync_soon(self) -> None:
+        """Start writing what is written so far to disk in the background, so that
+        the wait overlaps the checks made before :meth:`commit` (which still fsyncs,
+        and so waits for it, and reports any error)."""
+        self.file.flush()
+        fd = self.file.fileno()
+        self._syncing = threading.Thread(target=_fsync_quietly, args=(fd,), daemon=True)
+        self._syncing.start()
+
+    def _join(self) -> None:
+        if self._syncing is not None:
+            self._syncing.join()
+            self._syncing = None
+
     def commit(self) -> None:
         """Flush, fsync and rename the new content over the target.
 
@@ -85,6 +101,7 @@ class AtomicFile:
         """
         try:
             self.file.flush()
+            self._join()
             os.fsync(self.file.fileno())
             os.fchmod(self.file.fileno(), self.mode)
             if self.owner is not None and os.geteuid() == 0:
@@ -109,10 +126,16 @@ class AtomicFile:
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
                  traceback: TracebackType | None) -> None:
+        self._join()  # the thread must not fsync a descriptor closed (or reused) under it
         self.file.close()
         if not self._committed and self._named is not None:
             with contextlib.suppress(OSError):
                 self._named.unlink()
+
+
+def _fsync_quietly(fd: int) -> None:
+    with contextlib.suppress(OSError):  # commit's own fsync reports it
+        os.fsync(fd)
 
 
 def _link_unnamed(fd: int, path: Path) -> None:
@@ -264,8 +287,12 @@ _COPY_CHUNK = 1 << 20
 def copy_tail(source: BinaryIO, start: int, target: BinaryIO) -> int:
     """Copy the source from ``start`` to its end onto the end of ``target``; return
     how many bytes. The kernel copies (``copy_file_range``) where it can, as cp does."""
-    size = os.fstat(source.fileno()).st_size
-    length = size - start
+    return copy_range(source, start, os.fstat(source.fileno()).st_size - start, target)
+
+
+def copy_range(source: BinaryIO, start: int, length: int, target: BinaryIO) -> int:
+    """Copy ``length`` bytes of the source from ``start`` onto ``target`` at its
+    position; return how many (fewer only when the source ends first)."""
     target.flush()
     offset = target.tell()
     done = 0
@@ -290,8 +317,9 @@ def copy_tail(source: BinaryIO, start: int, target: BinaryIO) -> int:
 
 
 def same_bytes(first: io.BufferedIOBase, first_at: int, second: io.BufferedIOBase,
-                second_at: int, length: int) -> bool:
-    """Whether two stretches of two files hold the same bytes."""
+               second_at: int, length: int, *, to_end: bool = True) -> bool:
+    """Whether two stretches of two files hold the same bytes (and, with ``to_end``,
+    both files end where the stretches do)."""
     one, two = bytearray(_COPY_CHUNK * 8), bytearray(_COPY_CHUNK * 8)
     first.seek(first_at)
     second.seek(second_at)
@@ -304,4 +332,4 @@ def same_bytes(first: io.BufferedIOBase, first_at: int, second: io.BufferedIOBas
         if first.readinto(one) != want or second.readinto(two) != want or one != two:
             return False
         remaining -= want
-    return first.read(1) == b"" and second.read(1) == b""
+    return not to_end or (first.read(1) == b"" and second.read(1) == b"")

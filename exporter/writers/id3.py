@@ -456,7 +456,7 @@ def _rewrite(path: str | os.PathLike[str], change: Callable[[_OrderedID3, int], 
         try:
             out.file.write(new_tag)
             copied = copy_tail(handle, facts.audio_start, out.file)
-            out.file.flush()
+            out.sync_soon()
         except OSError as exc:
             raise OutputError(f"cannot write the file ({exc.strerror})", target) from None
         _verify(out.file, after, target)

@@ -215,7 +215,7 @@ def _rewrite(path: str | os.PathLike[str], chapters: Sequence[Chapter] | None, *
                 copy.tags[key] = value
             out.file.seek(0)
             copy.save(out.file)
-            out.file.flush()
+            out.sync_soon()
         except OSError as exc:
             raise OutputError(f"cannot write the file ({exc.strerror})", target) from None
         except MutagenError as exc:
