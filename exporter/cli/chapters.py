@@ -125,7 +125,7 @@ def write(app: App, episode: str, transcript: str | None, chapters_file: str | N
           from_questions: bool, backup: bool, force: bool, output: str | None,
           dry_run: bool, replace: bool, tag: TagOptions,
           options: AlignOptions, input_format: str | None, as_json: bool) -> None:
-    """Write chapters into EPISODE (MP3, FLAC, Opus or Ogg Vorbis), safely.
+    """Write chapters into EPISODE (MP3, M4A, FLAC, Opus or Ogg Vorbis), safely.
 
     With --transcript, the transcript is aligned to EPISODE first, so the chapters
     are where 'run' puts them (unless --trust-timestamps)."""

@@ -2,9 +2,11 @@
 registry, which picks by content, not by the file's name.
 
 - MP3: ID3 CHAP and CTOC frames (:mod:`exporter.writers.id3`);
-- FLAC, Ogg Opus and Ogg Vorbis: Vorbis comments (:mod:`exporter.writers.vorbis`).
+- FLAC, Ogg Opus and Ogg Vorbis: Vorbis comments (:mod:`exporter.writers.vorbis`);
+- M4A, M4B, MP4 and QuickTime: a chapter track and a Nero chapter list
+  (:mod:`exporter.writers.mp4`).
 
-Any other audio (WAV, AIFF, M4A for now) is refused here with a message that says
+Any other audio (WAV, AIFF…) is refused here with a message that says
 what it is and what can carry chapters; ``run`` then writes every other output.
 """
 
@@ -23,9 +25,9 @@ from exporter.sniff import audio_format, describe
 
 #: The writer module for each container :func:`exporter.sniff.audio_format` names.
 WRITERS = {"mp3": "exporter.writers.id3", "flac": "exporter.writers.vorbis",
-           "ogg": "exporter.writers.vorbis"}
+           "ogg": "exporter.writers.vorbis", "mp4": "exporter.writers.mp4"}
 #: The containers chapters can be written into, for messages.
-TAGGABLE = "MP3, FLAC, Opus or Ogg Vorbis"
+TAGGABLE = "MP3, M4A, FLAC, Opus or Ogg Vorbis"
 
 
 def refuse_replacing(before: Sequence[TaggedChapter], after: Sequence[TaggedChapter],
@@ -100,8 +102,8 @@ def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
                    dry_run: bool = False, force: bool = False,
                    replace: bool = False) -> WriteReport:
     """Write ``chapters`` into the file (see :func:`exporter.writers.id3.write_chapters`
-    for the parameters). ``tag``'s ID3 version and image apply to MP3s; in a FLAC or
-    Ogg file, which holds no per-chapter image, an image is left out with a note."""
+    for the parameters). ``tag``'s ID3 version and image apply to MP3s; in any other
+    container an image is left out with a note."""
     tag = tag or TagOptions()
     writer = writer_for(path)
     if writer.__name__.endswith(".id3"):
@@ -112,8 +114,8 @@ def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
     report = writer.write_chapters(path, chapters, output=output, backup=backup,
                                    dry_run=dry_run, force=force, replace=replace)
     if tag.image is not None:
-        report.notes.append("the chapter image was not written: Vorbis comments have no "
-                            "per-chapter picture")
+        report.notes.append("the chapter image was not written: exporter writes "
+                            "per-chapter pictures into MP3s only")
     if tag.version is not None:
         report.notes.append("--id3v2-version applies to MP3s only")
     return report
