@@ -90,12 +90,18 @@ def test_a_killed_write_leaves_old_or_new(big: Path, tmp_path: Path, sig: int) -
     kill_trials(big, tmp_path, sig, TRIALS if sig == signal.SIGKILL else max(50, TRIALS // 4))
 
 
-@pytest.mark.parametrize("suffix", ["flac", "opus"])
-def test_a_killed_write_of_flac_or_opus_leaves_old_or_new(
+#: How each other container's master is encoded.
+CODECS = {"flac": ["-c:a", "flac"], "opus": ["-c:a", "libopus", "-b:a", "32k"],
+          "m4a": ["-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart"]}
+
+
+@pytest.mark.parametrize("suffix", list(CODECS))
+def test_a_killed_write_of_other_containers_leaves_old_or_new(
         tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, suffix: str) -> None:
-    """The Vorbis-comment writer under the same trials: 20 minutes of the sample."""
+    """The Vorbis-comment and MP4 writers under the same trials: 20 minutes of the
+    sample (the M4A with its movie atom in front, so that every chunk offset moves)."""
     master = tmp_path_factory.mktemp("masters") / f"master.{suffix}"
-    codec = ["-c:a", "flac"] if suffix == "flac" else ["-c:a", "libopus", "-b:a", "32k"]
+    codec = CODECS[suffix]
     subprocess.run([ffmpeg_exe(), "-v", "error", "-stream_loop", "10", "-i", str(EPISODE),
                     *codec, str(master)], check=True)
     kill_trials(master, tmp_path, signal.SIGKILL, max(30, TRIALS // 5))

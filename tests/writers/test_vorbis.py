@@ -81,13 +81,29 @@ def test_players_read_the_chapters_and_nothing_else_changes(
     assert hashlib.sha256(episode.read_bytes()).hexdigest() == before
 
 
-def test_mpv_lists_the_chapters_of_an_opus_file(masters: dict[str, Path],
-                                                tmp_path: Path) -> None:
-    episode = copy_of(masters, "opus", tmp_path)
+@pytest.mark.parametrize("suffix", list(CODECS))
+def test_mpv_lists_the_chapters(masters: dict[str, Path], suffix: str, tmp_path: Path) -> None:
+    episode = copy_of(masters, suffix, tmp_path)
     write_chapters(episode, CHAPTERS)
     listed = mpv_chapter_list(episode, tmp_path)
     assert [(c["title"], round(float(str(c["time"])), 3)) for c in listed] == [
         (c.title, c.start) for c in CHAPTERS]
+
+
+@pytest.mark.parametrize("suffix", ["flac", "opus"])
+def test_255_long_non_latin_titles(masters: dict[str, Path], suffix: str,
+                                   tmp_path: Path) -> None:
+    """An audiobook's worth of chapters with 400-byte Cyrillic and CJK titles, the
+    first at 2 s: every reader gets every title whole."""
+    episode = copy_of(masters, suffix, tmp_path)
+    title = "Глава — 章節 " * 25
+    many = [Chapter(f"{i} {title}", round(2.0 + i * 0.07, 3), None) for i in range(255)]
+    audio = packets_md5(episode)
+    assert write_chapters(episode, many).written
+    probed = ffprobe_chapters(episode)
+    assert [(t, round(s, 3)) for t, s, _ in probed] == [(c.title, c.start) for c in many]
+    assert [c.chapter.title for c in read_chapters(episode)] == [c.title for c in many]
+    assert packets_md5(episode) == audio
 
 
 def test_other_chapters_are_kept_unless_replaced_and_removal_keeps_the_rest(
