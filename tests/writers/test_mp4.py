@@ -23,7 +23,7 @@ from exporter.writers.tags import read_chapters, remove_chapters, write_chapters
 from tests.conftest import EPISODE, EPISODE_TRANSCRIPT, ffmpeg_exe, ffprobe_chapters, invoke
 from tests.fuzzing import examples
 from tests.writers.test_id3 import mpv_chapter_list
-from tests.writers.test_vorbis import CHAPTERS, packets_md5
+from tests.writers.test_vorbis import CHAPTERS, CODECS, packets_md5
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(40)
 FREEFORM = "----:com.apple.iTunes:PODCAST-GUID"
@@ -172,8 +172,11 @@ def test_damaged_and_fragmented_files_are_refused_unchanged(masters: dict[str, P
         write_chapters(fragmented, CHAPTERS)
 
 
-def test_mp3_chapters_exported_and_written_into_an_m4a_read_the_same(
-        masters: dict[str, Path], tmp_path: Path) -> None:
+@pytest.mark.parametrize("container", ["m4a", "flac", "opus"])
+def test_mp3_chapters_exported_and_written_into_another_container_read_the_same(
+        masters: dict[str, Path], container: str, tmp_path: Path) -> None:
+    """MP3 chapters, exported as Podcasting 2.0 JSON, written into an M4A, FLAC or
+    Opus file, exported from it again: the same chapters."""
     mp3 = tmp_path / "episode.mp3"
     shutil.copyfile(EPISODE, mp3)
     listing = tmp_path / "chapters.txt"
@@ -183,14 +186,19 @@ def test_mp3_chapters_exported_and_written_into_an_m4a_read_the_same(
     done = invoke("-q", "chapters", "export", str(mp3), "--format", "podcast-json", "-o",
                   str(exported))
     assert done.exit_code == 0, done.stderr
-    m4a = copy_of(masters, "moov-last", tmp_path)
-    done = invoke("-q", "chapters", "write", str(m4a), "--chapters", str(exported))
+    if container == "m4a":
+        target = copy_of(masters, "moov-last", tmp_path)
+    else:
+        target = tmp_path / f"episode.{container}"
+        subprocess.run([ffmpeg_exe(), "-v", "error", "-t", "20", "-i", str(EPISODE),
+                        *CODECS[container], str(target)], check=True)
+    done = invoke("-q", "chapters", "write", str(target), "--chapters", str(exported))
     assert done.exit_code == 0, done.stderr
-    shown = json.loads(invoke("chapters", "show", str(m4a), "--json").stdout)["chapters"]
+    shown = json.loads(invoke("chapters", "show", str(target), "--json").stdout)["chapters"]
     assert [(c["title"], c["start"]) for c in shown] == [
         ("Intro", 0.0), ("Middle — Ünïcode", 6.0), ("Last", 14.0)]
     again = tmp_path / "again.json"
-    assert invoke("-q", "chapters", "export", str(m4a), "--format", "podcast-json", "-o",
+    assert invoke("-q", "chapters", "export", str(target), "--format", "podcast-json", "-o",
                   str(again)).exit_code == 0
     assert (json.loads(again.read_text())["chapters"][:2]
             == json.loads(exported.read_text())["chapters"][:2])
