@@ -286,7 +286,8 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
         data_for_page = page_data(
             words, cues, chapters, speakers=[t.speaker for t in data.turns],
             starts=[t.start for t in data.turns], duration=alignment.duration,
-            audio=urllib.parse.quote(Path(audio_link).as_posix()), alignment=alignment)
+            audio=urllib.parse.quote(Path(audio_link).as_posix()), alignment=alignment,
+            name=stem)
         staging.write(f"{stem}.html", render_review(stem, data_for_page, vtt))
         if in_place and chapters:
             # Last: the master changes only once everything else is ready.
