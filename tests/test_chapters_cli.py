@@ -175,6 +175,11 @@ def test_every_command_puts_chapters_and_cues_where_run_does(
     shown = json.loads(invoke("chapters", "show", episode, "--json").stdout)["chapters"]
     assert shown == by_run
     assert 49.5 < shown[1]["start"] < 51.0  # 30 s in the transcript, plus the intro
+    # The review page lists the intro as the offset, its first problem to check.
+    page = (tmp_path / "out" / "shifted.html").read_text(encoding="utf-8")
+    first = json.loads(page.split('id="data">')[1].split("</script>")[0])["problems"][0]
+    assert first["kind"] == "offset" and 19.5 < first["at"] < 21.0
+    assert first["label"].startswith("The transcript starts 20.")
     previewed = invoke("chapters", "preview", EPISODE_TRANSCRIPT, "--audio", shifted_episode,
                        "--json")
     assert json.loads(previewed.stdout)["chapters"] == by_run
