@@ -51,6 +51,9 @@ class ChapterPlan:
     warnings: list[str] = field(default_factory=list)
     #: The alignment that moved the chapters into the audio's clock, if one did.
     aligned: AlignResult | None = None
+    #: Whether the times were given in the audio's clock (a list naming its audio
+    #: file), so that an alignment must not move them.
+    audio_clock: bool = False
 
     @property
     def review(self) -> list[str]:
@@ -86,7 +89,7 @@ def chapters_for_episode(transcript: str | os.PathLike[str] | Transcript | None,
         plan = plan_chapters(transcript, chapters_file=chapters_file,
                              from_questions=from_questions, duration=duration,
                              input_format=input_format)
-        if options.offset and duration is not None:
+        if options.offset and duration is not None and not plan.audio_clock:
             offset = options.offset
             source = os.fspath(chapters_file or (source_path(transcript) if transcript else "")
                                or "")
@@ -99,6 +102,11 @@ def chapters_for_episode(transcript: str | os.PathLike[str] | Transcript | None,
     data, alignment = aligned.transcript, aligned.alignment
     plan = plan_chapters(data, chapters_file=chapters_file, from_questions=from_questions,
                          duration=planning_length(data, alignment))
+    if plan.audio_clock:
+        # Timed against the audio (the review page's, or run's own): as they are.
+        plan = plan_chapters(data, chapters_file=chapters_file, duration=alignment.duration)
+        warnings = [*aligned.warnings, *(w for w in plan.warnings if w not in aligned.warnings)]
+        return ChapterPlan(plan.chapters, plan.placements, warnings, aligned, audio_clock=True)
     warnings = [*aligned.warnings, *(w for w in plan.warnings if w not in aligned.warnings)]
     source = os.fspath(chapters_file or data.source)
     plan = follow_audio(plan, turn_shift(data, alignment), alignment.duration, source,
@@ -163,7 +171,8 @@ def plan_chapters(transcript: str | os.PathLike[str] | Transcript | None = None,
                             "it is left open")
     finished = finish(chapters, duration, source)
     order = sorted(range(len(chapters)), key=lambda i: chapters[i].start or 0.0)
-    return ChapterPlan(finished, [placements[i] for i in order], warnings)
+    return ChapterPlan(finished, [placements[i] for i in order], warnings,
+                       audio_clock=chapters_file is not None and found.audio is not None)
 
 
 def write_episode_chapters(episode: str | os.PathLike[str], *,

@@ -71,12 +71,16 @@ class ChapterList:
     :param skipped: 1-based numbers of the comment and heading lines passed over.
     :param unread: 1-based numbers of the lines not understood (prose around a list
         in show notes, say); they are reported, never made into chapters.
+    :param audio: the audio file whose clock the times are in, when the list names
+        one (Podcasting 2.0's ``fileName``): such times are the audio's own, not the
+        transcript's, and an alignment does not move them.
     """
 
     chapters: tuple[Chapter, ...]
     end: float | None = None
     skipped: tuple[int, ...] = ()
     unread: tuple[int, ...] = ()
+    audio: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from exporter.alignment import (
     spoken_words,
     transcript_of,
 )
-from exporter.chapterfiles import export_format
+from exporter.chapterfiles.podcast_json import PodcastJsonChapters
 from exporter.chapterplan import (
     ChapterPlan,
     ChapterWrite,
@@ -269,7 +269,8 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
         staging.write(f"{stem}.srt", subtitle_writer("x.srt").render(cues, name))
         staging.write(f"{stem}.transcript.json",
                       subtitle_writer("x.json").render(cues, name))
-        staging.write(f"{stem}.chapters.json", export_format("podcast-json").render(chapters))
+        staging.write(f"{stem}.chapters.json",
+                      PodcastJsonChapters().render(chapters, file_name=episode.name))
         staging.write(f"{stem}.words.json", render_words(alignment, aligned.review))
         if in_place or copy_suffix is None:
             tagged = episode

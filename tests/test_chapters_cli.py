@@ -169,7 +169,12 @@ def test_every_command_puts_chapters_and_cues_where_run_does(
     assert ran.exit_code == 0, ran.stderr
     by_run = json.loads(ran.stdout)["chapters"]
     episode = temp_copy(shifted_episode, tmp_path)
-    written = invoke("chapters", "write", episode, "--transcript", EPISODE_TRANSCRIPT)
+    # run's chapters file names the episode: its times are the audio's, and given
+    # back with the transcript they are not moved by the intro a second time.
+    listing = tmp_path / "out" / "shifted.chapters.json"
+    assert json.loads(listing.read_text(encoding="utf-8"))["fileName"] == "shifted.mp3"
+    written = invoke("chapters", "write", episode, "--transcript", EPISODE_TRANSCRIPT,
+                     "--chapters", listing)
     assert written.exit_code == 0, written.stderr
     assert "+20." in written.stderr  # the offset found is reported
     shown = json.loads(invoke("chapters", "show", episode, "--json").stdout)["chapters"]
@@ -200,6 +205,9 @@ def test_every_command_puts_chapters_and_cues_where_run_does(
     trusted = invoke("chapters", "preview", EPISODE_TRANSCRIPT, "--audio", shifted_episode,
                      "--trust-timestamps", "--offset", "20", "--json")
     assert [c["start"] for c in json.loads(trusted.stdout)["chapters"]] == [0.0, 50.0, 115.0]
+    again = invoke("chapters", "preview", listing, "--audio", shifted_episode, "--offset", "20",
+                   "--json")
+    assert json.loads(again.stdout)["chapters"] == by_run
 
 
 def test_offset_0_is_an_answer_not_a_request_to_search(shifted_episode: Path,

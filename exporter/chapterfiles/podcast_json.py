@@ -56,9 +56,14 @@ class PodcastJsonChapters(ChapterFormat):
             chapters.append(Chapter(title, float(start), end,
                                     url if isinstance(url, str) else None,
                                     img if isinstance(img, str) else None))
-        return ChapterList(tuple(chapters))
+        audio = data.get("fileName")
+        return ChapterList(tuple(chapters), audio=audio if isinstance(audio, str) and audio
+                           else None)
 
-    def render(self, chapters: Sequence[Chapter]) -> str:
+    def render(self, chapters: Sequence[Chapter], file_name: str | None = None) -> str:
+        """The chapters as JSON; ``file_name`` names the audio whose clock their times
+        are in (``run`` names the episode, so that the file can be given back to it
+        with ``--chapters`` without being moved by the transcript's offset again)."""
         items = []
         for chapter in chapters:
             item: dict[str, Any] = {"startTime": chapter.start, "title": chapter.title}
@@ -69,5 +74,8 @@ class PodcastJsonChapters(ChapterFormat):
             if chapter.image:
                 item["img"] = chapter.image
             items.append(item)
-        return json.dumps({"version": VERSION, "chapters": items}, indent=2,
-                          ensure_ascii=False) + "\n"
+        document: dict[str, Any] = {"version": VERSION}
+        if file_name:
+            document["fileName"] = file_name
+        document["chapters"] = items
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
