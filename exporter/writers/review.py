@@ -72,8 +72,8 @@ def _turns(words: Sequence[Word], cues: Sequence[Cue], speakers: Sequence[str],
 
 def problems(alignment: Alignment | None) -> list[dict[str, Any]]:
     """What the producer should check, in the order it is heard: the offset, each
-    inserted break, each low-confidence turn and each passage not found in the
-    audio, with the time to play it from and a label that says what it is.
+    inserted break and cut, each low-confidence turn and each passage not found in
+    the audio, with the time to play it from and a label that says what it is.
 
     >>> from exporter.model import Alignment
     >>> problems(Alignment([], [], 60.0, offset=12.0))
@@ -89,6 +89,11 @@ the audio (its times were moved by as much)'}]
                                "(its times were moved by as much)"})
     starts = {t.index: t.start for t in alignment.turns}
     for after, seconds in alignment.insertions:
+        if seconds < 0:  # audio removed after transcription
+            found.append({"kind": "cut", "at": round(starts.get(after, 0.0), 3),
+                          "turn": after + 1, "label": f"{-seconds:.1f} s cut from the audio "
+                                                      f"before turn {after + 1}"})
+            continue
         at = max(0.0, starts.get(after, 0.0) - seconds)
         found.append({"kind": "insertion", "at": round(at, 3), "turn": after + 1,
                       "label": f"{seconds:.1f} s of audio not in the transcript (a break?) "

@@ -348,7 +348,7 @@ def _clock(seconds: float) -> str:
 
 def test_problems_are_listed_in_the_order_they_are_heard() -> None:
     """The problems of an alignment, from the model's own types: the offset, a break,
-    a low turn (its missing words not listed again) and a passage not found."""
+    a low turn (its missing words not listed again), a passage not found, a cut."""
     from exporter.model import Alignment, TurnAlignment, Word
     from exporter.writers.review import problems
 
@@ -357,11 +357,14 @@ def test_problems_are_listed_in_the_order_they_are_heard() -> None:
 
     turns = [TurnAlignment(0, 10.0, words(0, 10.0, 5), "aligned", 1.0),
              TurnAlignment(1, 20.0, words(1, 20.0, 5), "interpolated", 0.4, unmatched=((1, 2),)),
-             TurnAlignment(2, 60.0, words(2, 60.0, 8), "interpolated", 0.9, unmatched=((3, 4),))]
+             TurnAlignment(2, 60.0, words(2, 60.0, 8), "interpolated", 0.9, unmatched=((3, 4),)),
+             TurnAlignment(3, 80.0, words(3, 80.0, 3), "aligned", 1.0)]
     found = problems(Alignment([w for t in turns for w in t.words], turns, 90.0, offset=10.0,
-                               insertions=[(2, 25.5)]))
+                               insertions=[(2, 25.5), (3, -12.25)]))
     assert [(p["kind"], p["at"], p["turn"]) for p in found] == [
-        ("offset", 10.0, 1), ("low", 20.0, 2), ("insertion", 34.5, 3), ("missing", 63.0, 3)]
+        ("offset", 10.0, 1), ("low", 20.0, 2), ("insertion", 34.5, 3), ("missing", 63.0, 3),
+        ("cut", 80.0, 4)]
+    assert found[4]["label"] == "12.2 s cut from the audio before turn 4"
     assert found[2]["label"] == ("25.5 s of audio not in the transcript (a break?) before "
                                  "turn 3")
     assert found[3]["label"] == "Turn 3: 4 words not found in the audio"

@@ -60,7 +60,8 @@
   // Transcript: one article per turn, one span per cue, one span per word.
   const transcript = document.getElementById("transcript");
   const cues = [];  // {start, end, span}
-  const breaks = new Map(problems.filter((p) => p.kind === "insertion").map((p) => [p.turn, p]));
+  const breaks = new Map(problems.filter((p) => p.kind === "insertion" || p.kind === "cut")
+    .map((p) => [p.turn, p]));
   const offset = problems.find((p) => p.kind === "offset");
   if (offset) transcript.append(el("p", "note problem-note", offset.label));
   data.turns.forEach((turn, index) => {
@@ -355,8 +356,11 @@
       out.endTime = Math.round(end * 1000) / 1000;
       return out;
     });
-    save(name + ".edited.chapters.json",
-      JSON.stringify({ version: "1.2.0", chapters: list }, null, 2) + "\n", "application/json");
+    // fileName says the times are this audio file's, not the transcript's: exporter
+    // applies them as they are, even where the transcript's clock was moved.
+    const fileName = decodeURIComponent(String(data.audio).split("/").pop());
+    save(name + ".edited.chapters.json", JSON.stringify(
+      { version: "1.2.0", fileName: fileName, chapters: list }, null, 2) + "\n", "application/json");
   });
 
   // Cues: the one shown can be edited, and the subtitles saved again.
