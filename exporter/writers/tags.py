@@ -84,10 +84,7 @@ def check_episode(path: str | os.PathLike[str]) -> float:
 
     :raises AudioError: naming the file when it is not.
     """
-    writer = writer_for(path)
-    if writer.__name__.endswith(".id3"):
-        return float(writer.inspect_mp3(path).duration)
-    return float(writer.length(path))
+    return float(writer_for(path).length(path))
 
 
 def read_chapters(path: str | os.PathLike[str]) -> list[TaggedChapter]:
