@@ -302,7 +302,7 @@ def style_options(func: F) -> F:
 
 
 def tag_options(func: F) -> F:
-    """--id3v2-version and --chapter-image, for every command that tags an MP3: the
+    """--id3v2-version and --chapter-image, for every command that tags an episode: the
     command receives them as one :class:`~exporter.model.TagOptions`, ``tag``."""
 
     @functools.wraps(func)
@@ -315,7 +315,8 @@ def tag_options(func: F) -> F:
 
     wrapped: Any = command
     wrapped = click.option("--chapter-image", type=click.Path(dir_okay=False),
-                           help="A PNG or JPEG shown with every chapter.")(wrapped)
+                           help="A PNG or JPEG shown with every chapter (MP3 and "
+                                "M4A; Vorbis comments have no place for it).")(wrapped)
     wrapped = click.option("--id3v2-version", "version", type=click.Choice(["3", "4"]),
                            default=None,
                            help="Write ID3v2.3 or 2.4 (default: the version the MP3's tag "

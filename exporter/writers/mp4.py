@@ -21,7 +21,11 @@ bytes, and the ``moov`` stays where it was. When it is in front of the audio and
 changes size, every chunk offset of the other tracks moves by as much (a table
 becomes ``co64`` when an offset passes 4 GiB). The chapter track's samples go in a
 small ``mdat`` of their own at the end of the file, so that the next rewrite drops
-them whole. No per-chapter image is written (that takes a video track of its own).
+them whole. A chapter image (``--chapter-image``) goes in a third track, as Apple's
+enhanced podcasts carry one: a disabled video track the ``chap`` references also
+name, one sample per chapter, all of them the one picture stored once (ffmpeg reads
+it as the file's picture). The cover art in ``ilst/covr`` is another thing and
+stays as it is.
 
 Written without risk, as the ID3 writer does: into an
 :class:`~exporter.fsutil.AtomicFile` beside the original; every top-level atom
@@ -35,7 +39,7 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -64,15 +68,21 @@ class _Movie:
     def seconds(self) -> float:
         return self.duration / self.timescale if self.timescale else 0.0
 
-    def chapter_tracks(self) -> set[int]:
-        """The IDs of the text tracks a ``chap`` reference names."""
+    def chapter_tracks(self, handlers: tuple[bytes, ...] = mp4chapters.CHAPTER_HANDLERS
+                       ) -> set[int]:
+        """The IDs of the tracks of ``handlers`` that a ``chap`` reference names: by
+        default the chapter titles' text tracks."""
         named: set[int] = set()
         for _, _, trak in mp4box.tracks(self.moov):
             chap = trak.find(b"tref", b"chap")
             if chap is not None:
                 named.update(mp4box.u32s(chap.data, len(chap.data) // 4))
         return {tid for tid, handler, _ in mp4box.tracks(self.moov)
-                if tid in named and handler in mp4chapters.CHAPTER_HANDLERS}
+                if tid in named and handler in handlers}
+
+    def owned(self) -> set[int]:
+        """The tracks that belong to the chapter list: its titles and its pictures."""
+        return self.chapter_tracks((*mp4chapters.CHAPTER_HANDLERS, b"vide"))
 
 
 def _check(path: str | os.PathLike[str]) -> None:
@@ -150,10 +160,12 @@ def _chapters(movie: _Movie, handle: BinaryIO,
     for tid, _, trak in mp4box.tracks(movie.moov):
         if tid in ids:
             try:
-                return mp4chapters.track_chapters(trak, handle, movie.timescale, movie.duration,
-                                                  movie.size)
+                found = mp4chapters.track_chapters(trak, handle, movie.timescale,
+                                                   movie.duration, movie.size)
             except (Damaged, struct.error) as exc:
                 raise AudioError(f"a damaged MP4 chapter track: {exc}", source) from None
+            pictured = bool(movie.chapter_tracks((b"vide",)))
+            return [replace(t, has_image=pictured) for t in found]
     chpl = movie.moov.find(b"udta", b"chpl")
     return mp4chapters.nero_chapters(chpl.data, movie.seconds) if chpl is not None else []
 
@@ -172,7 +184,7 @@ def _ours(movie: _Movie, top: Top) -> bool:
     rewrite's), which the new file leaves out."""
     if top.kind != b"mdat":
         return False
-    old = movie.chapter_tracks()
+    old = movie.owned()
     inside = False
     for tid, _, trak in mp4box.tracks(movie.moov):
         stbl = trak.find(b"mdia", b"minf", b"stbl")
@@ -184,11 +196,12 @@ def _ours(movie: _Movie, top: Top) -> bool:
     return inside
 
 
-def _layout(movie: _Movie, chapters: Sequence[Chapter]) -> _Layout:
+def _layout(movie: _Movie, chapters: Sequence[Chapter],
+            image: tuple[bytes, str] | None = None) -> _Layout:
     import copy
 
     moov = copy.deepcopy(movie.moov)
-    old = movie.chapter_tracks()
+    old = movie.owned()
     kept = list(movie.tops)
     if kept[-1] is not kept[movie.moov_at] and _ours(movie, kept[-1]):
         kept.pop()
@@ -209,15 +222,18 @@ def _layout(movie: _Movie, chapters: Sequence[Chapter]) -> _Layout:
     udta = moov.find(b"udta")
     if udta is not None and udta.children is not None:
         udta.children = [c for c in udta.children if c.kind != b"chpl"]
-    chapter_trak = None
+    chapter_trak = picture_trak = None
     samples = [mp4chapters.encode_sample(c) for c in chapters]
+    picture = image[0] if image is not None and chapters else b""
     if chapters:
         ids = [t for t, _, _ in mp4box.tracks(moov)]
         new_id = max([mp4box.next_track_id(moov), *(i + 1 for i in ids)])
         for _, handler, trak in mp4box.tracks(moov):
             if handler in (b"soun", b"vide"):
                 _refer(trak, new_id)
-        mp4box.set_next_track_id(moov, new_id + 1)
+                if picture:
+                    _refer(trak, new_id + 1)
+        mp4box.set_next_track_id(moov, new_id + (2 if picture else 1))
         if udta is None:
             udta = Box(b"udta", children=[])
             moov.children.append(udta)
@@ -228,22 +244,31 @@ def _layout(movie: _Movie, chapters: Sequence[Chapter]) -> _Layout:
                                                     samples, 0)
         last = max(i for i, c in enumerate(moov.children) if c.kind == b"trak")
         moov.children.insert(last + 1, chapter_trak)
+        if image is not None:
+            picture_trak = mp4chapters.image_trak(new_id + 1, movie.timescale, movie.duration,
+                                                  starts, picture, image[1], 0)
+            moov.children.insert(last + 2, picture_trak)
     moov_top = movie.tops[movie.moov_at]
     offsets = {tid: mp4box.chunk_offsets(stbl)[1]
                for tid, _, trak in mp4box.tracks(moov)
-               if trak is not chapter_trak
+               if trak is not chapter_trak and trak is not picture_trak
                and (stbl := trak.find(b"mdia", b"minf", b"stbl")) is not None}
-    tail = Box(b"mdat", b"".join(samples)).encode() if samples else b""
+    stored = b"".join(samples) + picture
+    tail = Box(b"mdat", stored).encode() if stored else b""
     delta = 0
     for _ in range(4):  # a table turned into co64 grows the moov once more at most
         for tid, _, trak in mp4box.tracks(moov):
             stbl = trak.find(b"mdia", b"minf", b"stbl")
             if stbl is None:
                 continue
+            # The titles follow the tail's header, after everything kept; the picture
+            # follows the titles.
+            titles_at = sum(t.size for t in kept) + delta + len(tail) - len(stored)
             if trak is chapter_trak:
-                # The samples follow the tail's header, after everything kept.
-                end = sum(t.size for t in kept) + delta
-                mp4box.set_chunk_offsets(stbl, [end + len(tail) - sum(map(len, samples))])
+                mp4box.set_chunk_offsets(stbl, [titles_at])
+            elif trak is picture_trak:
+                at = titles_at + sum(map(len, samples))
+                mp4box.set_chunk_offsets(stbl, [at] * len(chapters))
             else:
                 mp4box.set_chunk_offsets(stbl, [o + delta if o >= moov_top.end else o
                                                 for o in offsets[tid]])
@@ -291,7 +316,7 @@ def _intact(movie: _Movie, kept: list[Top], new: _Movie, original: BinaryIO,
                 original, old.start, copy, now.start, old.size, to_end=False):  # type: ignore[arg-type]
             return False
     before = {tid: trak for tid, _, trak in mp4box.tracks(movie.moov)
-              if tid not in movie.chapter_tracks()}
+              if tid not in movie.owned()}
     after = {tid: trak for tid, _, trak in mp4box.tracks(new.moov)}
     for tid, trak in before.items():
         if tid not in after:
@@ -314,10 +339,28 @@ def _intact(movie: _Movie, kept: list[Top], new: _Movie, original: BinaryIO,
     return True
 
 
+def _picture(movie: _Movie, handle: BinaryIO) -> bytes | None:
+    """The chapter picture the file has (its chapter image track's first sample)."""
+    pictured = movie.chapter_tracks((b"vide",))
+    for tid, _, trak in mp4box.tracks(movie.moov):
+        stbl = trak.find(b"mdia", b"minf", b"stbl")
+        if tid in pictured and stbl is not None:
+            try:
+                table = mp4box.sample_table(stbl)
+            except Damaged:
+                return None
+            if table.sizes and table.offsets[0] + table.sizes[0] <= movie.size:
+                handle.seek(table.offsets[0])
+                return handle.read(table.sizes[0])
+    return None
+
+
 def _rewrite(path: str | os.PathLike[str], chapters: Sequence[Chapter] | None, *,
              output: str | os.PathLike[str] | None, backup: bool, dry_run: bool,
-             force: bool, keep_chapters: bool = False) -> WriteReport:
-    """Set (or, with ``chapters`` None, remove) the chapter track and list."""
+             force: bool, keep_chapters: bool = False,
+             image: str | os.PathLike[str] | None = None) -> WriteReport:
+    """Set (or, with ``chapters`` None, remove) the chapter track and list, and the
+    chapter picture when ``image`` is given."""
     source = Path(path)
     target = Path(output) if output is not None else source
     if output is None and not dry_run and not force:
@@ -339,7 +382,16 @@ def _rewrite(path: str | os.PathLike[str], chapters: Sequence[Chapter] | None, *
     if any(len(c.title.encode("utf-8")) > 255 for c in wanted):
         notes.append("titles longer than 255 bytes are whole in the chapter track and cut "
                      "in the Nero list, which some Android players read")
-    changed = before != after or output is not None
+    picture = None
+    if image is not None and after:
+        from exporter.writers.id3 import read_image
+
+        picture = read_image(image)
+        after = [replace(t, has_image=True) for t in after]
+    with open(source, "rb") as handle:
+        old_picture = _picture(movie, handle)
+    changed = (before != after or output is not None
+               or (picture is not None and picture[0] != old_picture))
     report = WriteReport(str(target), before, after, changed, written=False, notes=notes)
     if dry_run or not changed:
         return report
@@ -348,7 +400,7 @@ def _rewrite(path: str | os.PathLike[str], chapters: Sequence[Chapter] | None, *
     ordered = [t.chapter for t in after]
     with AtomicFile(target, like=source) as out, open(source, "rb") as handle:
         movie = _movie(handle, source)
-        layout = _layout(movie, ordered)
+        layout = _layout(movie, ordered, picture)
         try:
             for index, top in enumerate(layout.kept):
                 if index == movie.moov_at:
@@ -365,7 +417,8 @@ def _rewrite(path: str | os.PathLike[str], chapters: Sequence[Chapter] | None, *
         except AudioError as exc:
             raise OutputError(f"the new file did not read back ({exc.message})",
                               target) from None
-        if readback != after:
+        if readback != after or (picture is not None
+                                 and _picture(new, out.file) != picture[0]):
             raise OutputError("the new chapters did not read back as written", target)
         intact = _intact(movie, layout.kept, new, handle, out.file)
         return commit_write(out, report, source, intact=intact, backup=backup and not output)
@@ -374,9 +427,11 @@ def _rewrite(path: str | os.PathLike[str], chapters: Sequence[Chapter] | None, *
 def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
                    output: str | os.PathLike[str] | None = None, backup: bool = False,
                    dry_run: bool = False, force: bool = False,
-                   replace: bool = False) -> WriteReport:
+                   replace: bool = False,
+                   image: str | os.PathLike[str] | None = None) -> WriteReport:
     """Replace the chapters in an MP4 file (see the module's docstring); the
-    parameters are those of :func:`exporter.writers.id3.write_chapters`.
+    parameters are those of :func:`exporter.writers.id3.write_chapters`; ``image``
+    (a PNG or JPEG) is shown with every chapter, from a chapter image track.
 
     :raises AudioError: when ``path`` is not a readable MP4 file.
     :raises OutputError: as the ID3 writer; ``path`` is unchanged.
@@ -385,12 +440,12 @@ def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
         raise OutputError(f"{len(chapters)} chapters; an MP4 Nero chapter list holds at most "
                           f"{MAX_CHAPTERS}", path)
     return _rewrite(path, chapters, output=output, backup=backup, dry_run=dry_run,
-                    force=force, keep_chapters=not replace)
+                    force=force, keep_chapters=not replace, image=image)
 
 
 def remove_chapters(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | None = None,
                     backup: bool = False, dry_run: bool = False,
                     force: bool = False) -> WriteReport:
-    """Take the chapter track, its references and the Nero list out; the rest stays.
-    A file without chapters is left as it is."""
+    """Take the chapter track, its picture track, their references and the Nero list
+    out; the rest stays. A file without chapters is left as it is."""
     return _rewrite(path, None, output=output, backup=backup, dry_run=dry_run, force=force)

@@ -186,3 +186,52 @@ def nero_box(chapters: Sequence[Chapter]) -> Box:
         body += struct.pack(">QB", round((chapter.start or 0.0) * 10_000_000), len(title))
         body += title
     return Box(b"chpl", bytes(body))
+
+
+def image_size(data: bytes) -> tuple[int, int]:
+    """A PNG's or JPEG's width and height, from its header (0, 0 when not found).
+
+    >>> header = b"\\x89PNG\\r\\n\\x1a\\n" + bytes(4) + b"IHDR"
+    >>> image_size(header + bytes.fromhex("0000004000000030"))
+    (64, 48)
+    """
+    if data.startswith(b"\x89PNG") and len(data) >= 24:
+        width, height = struct.unpack_from(">II", data, 16)
+        return int(width), int(height)
+    at = 2
+    while at + 9 <= len(data) and data[at] == 0xFF:
+        marker, length = data[at + 1], struct.unpack_from(">H", data, at + 2)[0]
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack_from(">HH", data, at + 5)
+            return int(width), int(height)
+        at += 2 + length
+    return 0, 0
+
+
+def image_trak(track_id: int, timescale: int, duration: int, starts: list[int], image: bytes,
+               mime: str, offset: int) -> Box:
+    """A chapter image track, as Apple's enhanced podcasts carry one: a disabled video
+    track with one sample per chapter, every sample the same picture, stored once at
+    ``offset``. ffmpeg shows it as the file's picture; Apple's players per chapter."""
+    width, height = image_size(image)
+    trak = chapter_trak(track_id, timescale, duration, starts, [image] * len(starts), offset)
+    tkhd = trak.find(b"tkhd")
+    assert tkhd is not None
+    tkhd.data = tkhd.data[:-8] + struct.pack(">II", width << 16, height << 16)
+    kind = b"png " if mime == "image/png" else b"jpeg"
+    entry = (bytes(6) + struct.pack(">HHH3IHHIIIH", 1, 0, 0, 0, 0, 0, width, height,
+                                    0x00480000, 0x00480000, 0, 1)
+             + bytes([6]) + b"images".ljust(31, b"\0") + struct.pack(">Hh", 0x18, -1))
+    media = trak.find(b"mdia")
+    minf = trak.find(b"mdia", b"minf")
+    stbl = trak.find(b"mdia", b"minf", b"stbl")
+    hdlr = trak.find(b"mdia", b"hdlr")
+    assert media is not None and minf is not None and stbl is not None and hdlr is not None
+    hdlr.data = _full(0, 0, struct.pack(">I4s12s", 0, b"vide", bytes(12)) + b"Chapter images\x00")
+    assert minf.children is not None and stbl.children is not None
+    minf.children[0] = Box(b"vmhd", _full(0, 1, bytes(8)))
+    stbl.children[0] = Box(b"stsd", _full(0, 0, struct.pack(">I", 1) + Box(kind, entry).encode()))
+    # One chunk per sample, every chunk the one picture.
+    stbl.children[2] = Box(b"stsc", _full(0, 0, struct.pack(">IIII", 1, 1, 1, 1)))
+    mp4box.set_chunk_offsets(stbl, [offset] * len(starts))
+    return trak

@@ -99,8 +99,8 @@ def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
                    dry_run: bool = False, force: bool = False,
                    replace: bool = False) -> WriteReport:
     """Write ``chapters`` into the file (see :func:`exporter.writers.id3.write_chapters`
-    for the parameters). ``tag``'s ID3 version and image apply to MP3s; in any other
-    container an image is left out with a note."""
+    for the parameters). ``tag``'s ID3 version applies to MP3s; its image goes into
+    MP3s and MP4 files, and is left out of Vorbis comments with a note."""
     tag = tag or TagOptions()
     writer = writer_for(path)
     if writer.__name__.endswith(".id3"):
@@ -109,10 +109,8 @@ def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
             backup=backup, dry_run=dry_run, force=force, replace=replace)
         return report
     report = writer.write_chapters(path, chapters, output=output, backup=backup,
-                                   dry_run=dry_run, force=force, replace=replace)
-    if tag.image is not None:
-        report.notes.append("the chapter image was not written: exporter writes "
-                            "per-chapter pictures into MP3s only")
+                                   dry_run=dry_run, force=force, replace=replace,
+                                   image=tag.image)
     if tag.version is not None:
         report.notes.append("--id3v2-version applies to MP3s only")
     return report

@@ -250,9 +250,11 @@ def _as_comments(tagged: Sequence[TaggedChapter]) -> dict[str, list[str]]:
 def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
                    output: str | os.PathLike[str] | None = None, backup: bool = False,
                    dry_run: bool = False, force: bool = False,
-                   replace: bool = False) -> WriteReport:
+                   replace: bool = False,
+                   image: str | os.PathLike[str] | None = None) -> WriteReport:
     """Replace the chapters in a FLAC or Ogg file's comments (see the module's
     docstring); the parameters are those of :func:`exporter.writers.id3.write_chapters`.
+    Vorbis comments hold no per-chapter picture: an ``image`` is left out, with a note.
 
     :raises AudioError: when ``path`` is not a readable FLAC or Ogg file.
     :raises OutputError: as the ID3 writer; ``path`` is unchanged.
@@ -260,8 +262,12 @@ def write_chapters(path: str | os.PathLike[str], chapters: Sequence[Chapter], *,
     if len(chapters) > MAX_CHAPTERS:
         raise OutputError(f"{len(chapters)} chapters; Vorbis comments number at most "
                           f"{MAX_CHAPTERS}", path)
-    return _rewrite(path, chapters, output=output, backup=backup, dry_run=dry_run,
-                    force=force, keep_chapters=not replace)
+    report = _rewrite(path, chapters, output=output, backup=backup, dry_run=dry_run,
+                      force=force, keep_chapters=not replace)
+    if image is not None:
+        report.notes.append("the chapter image was not written: Vorbis comments have no "
+                            "per-chapter picture")
+    return report
 
 
 def remove_chapters(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | None = None,

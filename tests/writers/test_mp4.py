@@ -10,6 +10,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from mutagen.mp4 import MP4, MP4Cover
 
 from exporter.errors import AudioError, OutputError
-from exporter.model import Chapter
+from exporter.model import Chapter, TagOptions
 from exporter.writers import mp4box
 from exporter.writers.tags import read_chapters, remove_chapters, write_chapters
 from tests.conftest import EPISODE, EPISODE_TRANSCRIPT, ffmpeg_exe, ffprobe_chapters, invoke
@@ -256,3 +257,41 @@ def test_any_damage_to_the_atoms_is_an_audio_error_never_a_crash(
         write_chapters(damaged, CHAPTERS[:1], replace=True)
     except (AudioError, OutputError) as exc:
         assert str(exc).startswith(str(damaged))
+
+
+def test_a_chapter_image_goes_in_a_picture_track_ffmpeg_reads(masters: dict[str, Path],
+                                                               tmp_path: Path) -> None:
+    """--chapter-image on an M4A: a disabled video track of the picture that every
+    chapter shows (as Apple's enhanced podcasts carry one); ffmpeg reads it as the
+    file's picture, the audio and the cover stay, and removal takes it out."""
+    jpeg = tmp_path / "art.jpg"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "color=red:s=96x64",
+                    "-frames:v", "1", str(jpeg)], check=True)
+    episode = copy_of(masters, "moov-first", tmp_path)
+    audio = packets_md5(episode)
+    report = write_chapters(episode, CHAPTERS, tag=TagOptions(image=str(jpeg)))
+    assert report.written and report.notes == []
+    assert [t.has_image for t in read_chapters(episode)] == [True, True, True]
+    assert ffprobe_chapters(episode) == [(c.title, c.start, c.end) for c in CHAPTERS]
+    video = [s for s in video_streams(episode) if s["codec_name"] == "mjpeg"]
+    assert [(s["width"], s["height"]) for s in video] == [(96, 64)]
+    picture = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(episode), "-map",
+                              f"0:{video[0]['index']}", "-frames:v", "1", "-c", "copy",
+                              "-f", "image2", "-"],
+                             capture_output=True, check=True).stdout
+    assert picture == jpeg.read_bytes()  # the picture, byte for byte
+    assert packets_md5(episode) == audio
+    assert bytes(MP4(episode).tags["covr"][0]) == PNG  # the cover is another thing
+    same = write_chapters(episode, CHAPTERS, tag=TagOptions(image=str(jpeg)))
+    assert (same.changed, same.written) == (False, False)
+    assert remove_chapters(episode).written
+    assert chapter_tracks(episode) == 0 and packets_md5(episode) == audio
+    # Only the cover is left (ffmpeg shows the cover art as a picture stream too).
+    assert [s["codec_name"] for s in video_streams(episode)] == ["png"]
+
+
+def video_streams(path: Path) -> list[dict[str, Any]]:
+    streams = json.loads(subprocess.run(
+        ["ffprobe", "-v", "error", "-show_streams", "-of", "json", str(path)],
+        capture_output=True, text=True, check=True).stdout)["streams"]
+    return [s for s in streams if s["codec_type"] == "video"]
