@@ -32,6 +32,12 @@ Written without risk, as the ID3 writer does: into an
 copied by the kernel and then compared byte for byte with the original's; every
 chunk offset of every other track checked to point at the same bytes it did; the
 chapters read back; only then fsynced and renamed over the original.
+
+The module is longer than most (about 450 lines) because reading the movie, planning
+the new file's layout (which tracks go, which offsets move) and checking the copy
+against that plan are one job on one private view of the file (``_Movie``); the
+atoms themselves are in :mod:`~exporter.writers.mp4box` and the chapter atoms in
+:mod:`~exporter.writers.mp4chapters`.
 """
 
 from __future__ import annotations
