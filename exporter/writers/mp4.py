@@ -129,12 +129,15 @@ def _movie(handle: BinaryIO, source: str | os.PathLike[str]) -> _Movie:
     return _Movie(size, tops, at, moov, timescale, duration)
 
 
-def _open(path: str | os.PathLike[str]) -> tuple[_Movie, list[TaggedChapter]]:
+def _open(path: str | os.PathLike[str], *, picture: bool = False
+          ) -> tuple[_Movie, list[TaggedChapter], bytes | None]:
+    """The movie, its chapters and (when asked) its chapter picture, in one pass."""
     _check(path)
     try:
         with open(path, "rb") as handle:
             movie = _movie(handle, path)
-            return movie, _chapters(movie, handle, path)
+            return (movie, _chapters(movie, handle, path),
+                    _picture(movie, handle) if picture else None)
     except OSError as exc:
         raise AudioError(f"cannot read the file ({exc.strerror})", path) from None
 
@@ -160,6 +163,7 @@ def read_chapters(path: str | os.PathLike[str]) -> list[TaggedChapter]:
     """
     return _open(path)[1]
 
+
 def _chapters(movie: _Movie, handle: BinaryIO,
               source: str | os.PathLike[str]) -> list[TaggedChapter]:
     ids = movie.chapter_tracks()
@@ -174,6 +178,7 @@ def _chapters(movie: _Movie, handle: BinaryIO,
             return [replace(t, has_image=pictured) for t in found]
     chpl = movie.moov.find(b"udta", b"chpl")
     return mp4chapters.nero_chapters(chpl.data, movie.seconds) if chpl is not None else []
+
 
 @dataclass
 class _Layout:
@@ -263,13 +268,13 @@ def _layout(movie: _Movie, chapters: Sequence[Chapter],
     tail = Box(b"mdat", stored).encode() if stored else b""
     delta = 0
     for _ in range(4):  # a table turned into co64 grows the moov once more at most
+        # The titles follow the tail's header, after everything kept; the picture
+        # follows the titles.
+        titles_at = sum(t.size for t in kept) + delta + len(tail) - len(stored)
         for tid, _, trak in mp4box.tracks(moov):
             stbl = trak.find(b"mdia", b"minf", b"stbl")
             if stbl is None:
                 continue
-            # The titles follow the tail's header, after everything kept; the picture
-            # follows the titles.
-            titles_at = sum(t.size for t in kept) + delta + len(tail) - len(stored)
             if trak is chapter_trak:
                 mp4box.set_chunk_offsets(stbl, [titles_at])
             elif trak is picture_trak:
@@ -321,8 +326,8 @@ def _intact(movie: _Movie, kept: list[Top], new: _Movie, original: BinaryIO,
         if old.size != now.size or not same_bytes(
                 original, old.start, copy, now.start, old.size, to_end=False):  # type: ignore[arg-type]
             return False
-    before = {tid: trak for tid, _, trak in mp4box.tracks(movie.moov)
-              if tid not in movie.owned()}
+    owned = movie.owned()
+    before = {tid: trak for tid, _, trak in mp4box.tracks(movie.moov) if tid not in owned}
     after = {tid: trak for tid, _, trak in mp4box.tracks(new.moov)}
     for tid, trak in before.items():
         if tid not in after:
@@ -371,7 +376,7 @@ def _rewrite(path: str | os.PathLike[str], chapters: Sequence[Chapter] | None, *
     target = Path(output) if output is not None else source
     if output is None and not dry_run and not force:
         refuse_read_only(source)
-    movie, before = _open(source)
+    movie, before, old_picture = _open(source, picture=image is not None)
     notes: list[str] = []
     wanted = []
     for chapter in chapters or []:
@@ -383,8 +388,8 @@ def _rewrite(path: str | os.PathLike[str], chapters: Sequence[Chapter] | None, *
             raise OutputError(f"chapter {chapter.title!r} starts at {chapter.start:.3f} s, "
                               f"after the audio ends ({movie.seconds:.3f} s)", path)
         wanted.append(chapter)
-    after = mp4chapters.timeline([(c.start or 0.0, c.title, c.url) for c in wanted], movie.seconds,
-                      "sample")
+    after = mp4chapters.timeline([(c.start or 0.0, c.title, c.url) for c in wanted],
+                                 movie.seconds, "sample")
     if any(len(c.title.encode("utf-8")) > 255 for c in wanted):
         notes.append("titles longer than 255 bytes are whole in the chapter track and cut "
                      "in the Nero list, which some Android players read")
@@ -394,8 +399,6 @@ def _rewrite(path: str | os.PathLike[str], chapters: Sequence[Chapter] | None, *
 
         picture = read_image(image)
         after = [replace(t, has_image=True) for t in after]
-    with open(source, "rb") as handle:
-        old_picture = _picture(movie, handle)
     changed = (before != after or output is not None
                or (picture is not None and picture[0] != old_picture))
     report = WriteReport(str(target), before, after, changed, written=False, notes=notes)
@@ -404,9 +407,8 @@ def _rewrite(path: str | os.PathLike[str], chapters: Sequence[Chapter] | None, *
     if keep_chapters and output is None:
         refuse_replacing(before, after, source)
     ordered = [t.chapter for t in after]
+    layout = _layout(movie, ordered, picture)
     with AtomicFile(target, like=source) as out, open(source, "rb") as handle:
-        movie = _movie(handle, source)
-        layout = _layout(movie, ordered, picture)
         try:
             for index, top in enumerate(layout.kept):
                 if index == movie.moov_at:

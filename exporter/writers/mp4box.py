@@ -238,16 +238,27 @@ def track_id(trak: Box) -> int:
     return int(struct.unpack_from(">I", tkhd.data, 20 if tkhd.data[0] == 1 else 12)[0])
 
 
+def header_time(header: Box) -> tuple[int, int]:
+    """The timescale and duration of a movie or media header (``mvhd``, ``mdhd``: both
+    lay them out alike, 32-bit times in version 0 and 64-bit in version 1).
+
+    :raises Damaged: when the header is cut short.
+    """
+    if len(header.data) < (32 if header.data[:1] == b"\x01" else 20):
+        raise Damaged(f"the '{header.kind.decode('latin-1')}' header is cut short")
+    if header.data[0] == 1:
+        timescale, duration = struct.unpack_from(">IQ", header.data, 20)
+    else:
+        timescale, duration = struct.unpack_from(">II", header.data, 12)
+    return int(timescale), int(duration)
+
+
 def movie_time(moov: Box) -> tuple[int, int]:
     """The movie's timescale and duration, from ``mvhd``."""
     mvhd = moov.find(b"mvhd")
     if mvhd is None or len(mvhd.data) < 32:
         raise Damaged("it has no movie header")
-    if mvhd.data[0] == 1:
-        return struct.unpack_from(">I", mvhd.data, 20)[0], struct.unpack_from(">Q", mvhd.data,
-                                                                              24)[0]
-    timescale, duration = struct.unpack_from(">II", mvhd.data, 12)
-    return timescale, duration
+    return header_time(mvhd)
 
 
 def set_next_track_id(moov: Box, next_id: int) -> None:

@@ -36,7 +36,7 @@ CHAPTER_HANDLERS = (b"text", b"sbtl")
 
 
 def timeline(entries: Sequence[tuple[float, str, str | None]], total: float,
-              label: str) -> list[TaggedChapter]:
+             label: str) -> list[TaggedChapter]:
     """Chapters from (start, title, url), each ending where the next starts."""
     ordered = sorted(((round(s, 3), t, u) for s, t, u in entries), key=lambda e: e[0])
     out = []
@@ -57,7 +57,7 @@ def track_chapters(trak: Box, handle: BinaryIO, timescale: int, duration: int,
     mdhd, stbl = trak.find(b"mdia", b"mdhd"), trak.find(b"mdia", b"minf", b"stbl")
     if mdhd is None or stbl is None:
         raise Damaged("the chapter track has no media header")
-    scale = struct.unpack_from(">I", mdhd.data, 20 if mdhd.data[0] == 1 else 12)[0] or 1
+    scale = mp4box.header_time(mdhd)[0] or 1
     table = mp4box.sample_table(stbl)
     time = empty_edit(trak) / timescale * scale
     entries = []
@@ -145,13 +145,26 @@ def _full(version: int, flags: int, body: bytes) -> bytes:
 
 def chapter_trak(track_id: int, timescale: int, duration: int, starts: list[int],
                  samples: list[bytes], offset: int) -> Box:
-    """The QuickTime chapter track: ``starts`` in ms, samples stored from ``offset``."""
+    """The QuickTime chapter track: ``starts`` in ms, the samples stored one after the
+    other from ``offset`` (one chunk)."""
+    return _trak(track_id, timescale, duration, starts, [len(s) for s in samples], [offset],
+                 handler=b"text", name=b"Chapters", media_header=Box(b"gmhd", _GMHD),
+                 entry=Box(b"text", _TEXT_ENTRY))
+
+
+def _trak(track_id: int, timescale: int, duration: int, starts: list[int], sizes: list[int],
+          chunks: list[int], *, handler: bytes, name: bytes, media_header: Box, entry: Box,
+          size: tuple[int, int] = (0, 0)) -> Box:
+    """A disabled track of one sample per chapter, timed by ``starts`` (in ms) over a
+    movie of ``duration`` in ``timescale``; the samples fill ``chunks`` (at their
+    offsets) evenly: all in one, or one in each."""
     total = max(round(duration / timescale * SCALE), starts[-1] + 1)
     durations = [b - a for a, b in zip(starts, [*starts[1:], total], strict=True)]
     wide = duration > 0xFFFFFFFF
     tkhd = (_full(1, 2, struct.pack(">QQII Q", 0, 0, track_id, 0, duration)) if wide
             else _full(0, 2, struct.pack(">IIIII", 0, 0, track_id, 0, duration)))
-    tkhd += bytes(8) + struct.pack(">hhhH", 0, 0, 0, 0) + _MATRIX + bytes(8)
+    tkhd += (bytes(8) + struct.pack(">hhhH", 0, 0, 0, 0) + _MATRIX
+             + struct.pack(">II", size[0] << 16, size[1] << 16))
     lead = round(starts[0] / SCALE * timescale)
     edits = ([(lead, -1), (duration - lead, 0)] if lead else [(duration, 0)])
     elst = (_full(1, 0, struct.pack(">I", len(edits)) + b"".join(
@@ -159,19 +172,18 @@ def chapter_trak(track_id: int, timescale: int, duration: int, starts: list[int]
             else _full(0, 0, struct.pack(">I", len(edits)) + b"".join(
                 struct.pack(">IiI", d, m, 0x10000) for d, m in edits)))
     mdhd = _full(0, 0, struct.pack(">IIIIHH", 0, 0, SCALE, total - starts[0], 0x55C4, 0))
-    hdlr = _full(0, 0, struct.pack(">I4s12s", 0, b"text", bytes(12)) + b"Chapters\x00")
-    stsd = _full(0, 0, struct.pack(">I", 1) + Box(b"text", _TEXT_ENTRY).encode())
+    hdlr = _full(0, 0, struct.pack(">I4s12s", 0, handler, bytes(12)) + name + b"\x00")
+    stsd = _full(0, 0, struct.pack(">I", 1) + entry.encode())
     stts = _full(0, 0, struct.pack(f">I{2 * len(durations)}I", len(durations),
                                    *[v for d in durations for v in (1, d)]))
-    stsc = _full(0, 0, struct.pack(">IIII", 1, 1, len(samples), 1))
-    stsz = _full(0, 0, struct.pack(f">II{len(samples)}I", 0, len(samples),
-                                   *map(len, samples)))
+    stsc = _full(0, 0, struct.pack(">IIII", 1, 1, len(sizes) // len(chunks), 1))
+    stsz = _full(0, 0, struct.pack(f">II{len(sizes)}I", 0, len(sizes), *sizes))
     stbl = Box(b"stbl", children=[Box(b"stsd", stsd), Box(b"stts", stts), Box(b"stsc", stsc),
                                   Box(b"stsz", stsz)])
-    mp4box.set_chunk_offsets(stbl, [offset])
+    mp4box.set_chunk_offsets(stbl, chunks)
     dref = Box(b"dref", _full(0, 0, struct.pack(">I", 1) + Box(b"url ", _full(0, 1, b""))
                               .encode()))
-    minf = Box(b"minf", children=[Box(b"gmhd", _GMHD), Box(b"dinf", children=[dref]), stbl])
+    minf = Box(b"minf", children=[media_header, Box(b"dinf", children=[dref]), stbl])
     mdia = Box(b"mdia", children=[Box(b"mdhd", mdhd), Box(b"hdlr", hdlr), minf])
     return Box(b"trak", children=[Box(b"tkhd", tkhd), Box(b"edts", children=[
         Box(b"elst", elst)]), mdia])
@@ -214,24 +226,12 @@ def image_trak(track_id: int, timescale: int, duration: int, starts: list[int], 
     track with one sample per chapter, every sample the same picture, stored once at
     ``offset``. ffmpeg shows it as the file's picture; Apple's players per chapter."""
     width, height = image_size(image)
-    trak = chapter_trak(track_id, timescale, duration, starts, [image] * len(starts), offset)
-    tkhd = trak.find(b"tkhd")
-    assert tkhd is not None
-    tkhd.data = tkhd.data[:-8] + struct.pack(">II", width << 16, height << 16)
     kind = b"png " if mime == "image/png" else b"jpeg"
     entry = (bytes(6) + struct.pack(">HHH3IHHIIIH", 1, 0, 0, 0, 0, 0, width, height,
                                     0x00480000, 0x00480000, 0, 1)
              + bytes([6]) + b"images".ljust(31, b"\0") + struct.pack(">Hh", 0x18, -1))
-    media = trak.find(b"mdia")
-    minf = trak.find(b"mdia", b"minf")
-    stbl = trak.find(b"mdia", b"minf", b"stbl")
-    hdlr = trak.find(b"mdia", b"hdlr")
-    assert media is not None and minf is not None and stbl is not None and hdlr is not None
-    hdlr.data = _full(0, 0, struct.pack(">I4s12s", 0, b"vide", bytes(12)) + b"Chapter images\x00")
-    assert minf.children is not None and stbl.children is not None
-    minf.children[0] = Box(b"vmhd", _full(0, 1, bytes(8)))
-    stbl.children[0] = Box(b"stsd", _full(0, 0, struct.pack(">I", 1) + Box(kind, entry).encode()))
     # One chunk per sample, every chunk the one picture.
-    stbl.children[2] = Box(b"stsc", _full(0, 0, struct.pack(">IIII", 1, 1, 1, 1)))
-    mp4box.set_chunk_offsets(stbl, [offset] * len(starts))
-    return trak
+    return _trak(track_id, timescale, duration, starts, [len(image)] * len(starts),
+                 [offset] * len(starts), handler=b"vide", name=b"Chapter images",
+                 media_header=Box(b"vmhd", _full(0, 1, bytes(8))), entry=Box(kind, entry),
+                 size=(width, height))
