@@ -162,19 +162,26 @@ def test_write_show_export_and_write_again_round_trip(masters: dict[str, Path],
         "chapters"][:2] == shown[:2]
 
 
+def run_tags_a_copy(episode: Path, outdir: Path) -> Path:
+    """``run`` on the sample's transcript and ``episode``: the tagged copy it writes in
+    the episode's own container, whose chapters ffprobe reads as run reports them."""
+    ran = invoke("-q", "run", str(EPISODE_TRANSCRIPT), str(episode), "-o", str(outdir),
+                 "--json")
+    assert ran.exit_code == 0, ran.stderr
+    data = json.loads(ran.stdout)
+    copy = outdir / episode.name
+    assert str(copy) in data["outputs"] and data["untagged"] is None
+    assert [t for t, _, _ in ffprobe_chapters(copy)] == [c["title"] for c in data["chapters"]]
+    return copy
+
+
 def test_run_tags_a_copy_of_an_opus_episode_and_explains_a_wav(tmp_path: Path) -> None:
     opus = tmp_path / "episode.opus"
     wav = tmp_path / "talk.wav"
     for path, codec in ((opus, CODECS["opus"]), (wav, [])):
         subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(EPISODE), *codec, str(path)],
                        check=True)
-    ran = invoke("-q", "run", str(EPISODE_TRANSCRIPT), str(opus), "-o", str(tmp_path / "o"),
-                 "--json")
-    assert ran.exit_code == 0, ran.stderr
-    data = json.loads(ran.stdout)
-    copy = tmp_path / "o" / "episode.opus"
-    assert str(copy) in data["outputs"] and data["untagged"] is None
-    assert [t for t, _, _ in ffprobe_chapters(copy)] == [c["title"] for c in data["chapters"]]
+    run_tags_a_copy(opus, tmp_path / "o")
     ran = invoke("run", str(EPISODE_TRANSCRIPT), str(wav), "-o", str(tmp_path / "w"))
     assert ran.exit_code == 0, ran.stderr
     assert sorted(p.name for p in (tmp_path / "w").iterdir()) == sorted(
