@@ -137,8 +137,6 @@ def page_data(words: Sequence[Word], cues: Sequence[Cue], chapters: Sequence[Cha
         "duration": round(duration, 3),
         "audio": audio,
         "name": name,
-        "offset": alignment.offset if alignment is not None else 0.0,
-        "insertions": alignment.insertions if alignment is not None else [],
         "lowBelow": LOW_CONFIDENCE,
         "low": low,
         "problems": problems(alignment),

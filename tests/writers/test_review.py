@@ -105,7 +105,7 @@ def test_hostile_text_stays_text(outdir: Path, tmp_path: Path) -> None:
     """A title or transcript holding markup or the page's own placeholders is shown
     as written and runs nothing."""
     evil = '</script><script>window.pwned=1</script> __DATA__ <b>&amp;'
-    data = {"duration": 10.0, "audio": "x y.mp3", "offset": 0.0, "insertions": [],
+    data = {"duration": 10.0, "audio": "x y.mp3", "problems": [],
             "lowBelow": 0.8, "low": [[1.0, 2.0]], "peaks": [0.5] * 100,
             "chapters": [{"title": evil, "start": 0.0, "end": 10.0}],
             "turns": [{"speaker": evil, "start": 0.0, "confidence": 0.5, "method": "retried",

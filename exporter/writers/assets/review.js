@@ -18,9 +18,9 @@
     const s = Math.max(0, Math.floor(seconds + 1e-6));
     return pad(Math.floor(s / 3600)) + ":" + pad(Math.floor(s / 60) % 60) + ":" + pad(s % 60);
   }
-  function exact(seconds) {  // HH:MM:SS.mmm
+  function exact(seconds, comma) {  // HH:MM:SS.mmm (SRT: HH:MM:SS,mmm)
     const ms = Math.max(0, Math.round(seconds * 1000));
-    return clock(ms / 1000) + "." + pad(ms % 1000, 3);
+    return clock(ms / 1000) + (comma ? "," : ".") + pad(ms % 1000, 3);
   }
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
   function tenth(seconds) { return Math.round(seconds * 10) / 10; }
@@ -236,17 +236,11 @@
       const go = button("seek time", clock(chapter.start), "Play chapter " + number + " from " + clock(chapter.start));
       go.title = exact(chapter.start);
       go.addEventListener("click", () => seek(chapter.start));
-      const title = el("input", "title");
-      title.value = chapter.title;
-      title.setAttribute("aria-label", "Title of chapter " + number);
-      let before = null;
-      title.addEventListener("focus", () => { before = JSON.stringify(chapters); });
-      title.addEventListener("input", () => {
+      const title = field("title", chapter.title, "Title of chapter " + number, () => {
         chapter.title = title.value;
         chapterMarks[index].title = markTitle(chapter);
         chapterMarks[index].setAttribute("aria-label", markLabel(chapter, number));
       });
-      title.addEventListener("change", () => { if (before) remember(before); before = JSON.stringify(chapters); });
       const now = button("small", "Now", "Move chapter " + number + " to the playback time");
       now.title = "Start this chapter at the playback time";
       now.addEventListener("click", () => {
@@ -261,15 +255,10 @@
         renderChapters(Math.min(index, chapters.length - 1), "seek");
       });
       row.append(go, title, now, remove);
-      const url = el("input", "url");
+      const url = field("url", chapter.url, "Link of chapter " + number,
+        () => { chapter.url = url.value.trim(); });
       url.type = "url";
       url.placeholder = "Link (optional)";
-      url.value = chapter.url;
-      url.setAttribute("aria-label", "Link of chapter " + number);
-      let urlBefore = null;
-      url.addEventListener("focus", () => { urlBefore = JSON.stringify(chapters); });
-      url.addEventListener("input", () => { chapter.url = url.value.trim(); });
-      url.addEventListener("change", () => { if (urlBefore) remember(urlBefore); urlBefore = JSON.stringify(chapters); });
       item.append(row, url);
       chapterList.append(item);
       return item;
@@ -280,6 +269,21 @@
     if (focusIndex !== undefined && focusIndex >= 0 && chapterItems[focusIndex]) {
       chapterItems[focusIndex].querySelector("." + (focusClass || "title")).focus();
     }
+  }
+  // A chapter's text field: ``apply`` on every keystroke, one undo step per edit
+  // (the chapters as they were when the field took the focus).
+  function field(className, value, label, apply) {
+    const input = el("input", className);
+    input.value = value;
+    input.setAttribute("aria-label", label);
+    let before = null;
+    input.addEventListener("focus", () => { before = JSON.stringify(chapters); });
+    input.addEventListener("input", apply);
+    input.addEventListener("change", () => {
+      if (before) remember(before);
+      before = JSON.stringify(chapters);
+    });
+    return input;
   }
   function markTitle(chapter) { return chapter.title + " (" + clock(chapter.start) + ")"; }
   function markLabel(chapter, number) {
@@ -430,14 +434,9 @@
   });
   document.getElementById("edit-cue").addEventListener("click", () => { selected = currentCue >= 0 ? currentCue : selected; openEditor(); cueText.focus(); });
   document.getElementById("close-cue").addEventListener("click", () => { editor.hidden = true; });
-  function stamp(seconds, comma) {
-    const ms = Math.max(0, Math.round(seconds * 1000));
-    return pad(Math.floor(ms / 3600000)) + ":" + pad(Math.floor(ms / 60000) % 60) + ":" +
-      pad(Math.floor(ms / 1000) % 60) + (comma ? "," : ".") + pad(ms % 1000, 3);
-  }
   function allCues() { return Array.from(track.cues || []); }
   document.getElementById("save-vtt").addEventListener("click", () => {
-    const body = allCues().map((c) => stamp(c.startTime) + " --> " + stamp(c.endTime) + "\n" + c.text);
+    const body = allCues().map((c) => exact(c.startTime) + " --> " + exact(c.endTime) + "\n" + c.text);
     save(name + ".edited.vtt", "WEBVTT\n\n" + body.join("\n\n") + "\n", "text/vtt");
   });
   document.getElementById("save-srt").addEventListener("click", () => {
@@ -447,7 +446,7 @@
       const text = plain(c.text);
       const prefix = voice && voice !== speaker ? voice + ": " : "";
       if (voice) speaker = voice;
-      return (i + 1) + "\n" + stamp(c.startTime, true) + " --> " + stamp(c.endTime, true) + "\n" + prefix + text;
+      return (i + 1) + "\n" + exact(c.startTime, true) + " --> " + exact(c.endTime, true) + "\n" + prefix + text;
     });
     save(name + ".edited.srt", body.join("\n\n") + "\n", "application/x-subrip");
   });
