@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from exporter.errors import InputError
 from exporter.fsutil import atomic_write, refuse_inputs
 from exporter.model import Alignment, AlignOptions, Transcript, TurnAlignment, Word
 from exporter.ownership import note_written, refuse_foreign
@@ -99,6 +100,11 @@ def align_episode(transcript: str | os.PathLike[str] | Transcript,
 
     alignment = align(data, audio, jobs=options.jobs, offset=options.offset,
                       repair=options.repair, progress=progress)
+    if data.untimed:
+        # From here on the turns start where their words were found.
+        data = replace(data, untimed=False, turns=tuple(
+            replace(turn, start=found.start) for turn, found in
+            zip(data.turns, alignment.turns, strict=True)))
     result = AlignResult(data, alignment, [
         *data.warnings, *(f"{os.fspath(audio)}: {w}" for w in alignment.warnings)])
     low = result.low_confidence()
@@ -148,6 +154,16 @@ def confidence_warning(audio: str, low: Sequence[tuple[int, float]], total: int)
     return (f"{audio}: low alignment confidence in {len(low)} of {total} turns: {listed}"
             + (" ..." if len(low) > 12 else "") + f"; {ask}")
 
+
+
+def needs_audio(data: Transcript) -> None:
+    """Refuse a transcript with no times where there is no audio to place its words.
+
+    :raises InputError: for an untimed transcript.
+    """
+    if data.untimed:
+        raise InputError("the transcript has no times; give the episode's audio (--audio) "
+                         "so that its words are placed from it", data.source)
 
 
 def transcript_of(transcript: str | os.PathLike[str] | Transcript,

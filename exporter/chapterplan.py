@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from exporter.alignment import (
     AlignResult,
     align_episode,
+    needs_audio,
     source_path,
     transcript_of,
 )
@@ -84,6 +85,11 @@ def chapters_for_episode(transcript: str | os.PathLike[str] | Transcript | None,
     if chapters_file is None and is_chapter_list(transcript):
         assert transcript is not None and not isinstance(transcript, Transcript)
         transcript, chapters_file = None, transcript
+    if transcript is not None and audio is not None and options.trust_timestamps:
+        # No times to trust: an untimed transcript is placed from the audio anyway.
+        transcript = transcript_of(transcript, input_format)
+        if transcript.untimed:
+            options = replace(options, trust_timestamps=False)
     if aligned is None and (transcript is None or audio is None or options.trust_timestamps):
         duration = audio_duration(audio) if audio is not None else None
         plan = plan_chapters(transcript, chapters_file=chapters_file,
@@ -134,6 +140,8 @@ def plan_chapters(transcript: str | os.PathLike[str] | Transcript | None = None,
         or chapters that break a rule (see :func:`exporter.chapters.finish`).
     """
     data = transcript_of(transcript, input_format) if transcript is not None else None
+    if data is not None:
+        needs_audio(data)
     warnings = list(data.warnings) if data else []
     placements: list[Placement | None]
     source = os.fspath(chapters_file or (data.source if data else ""))

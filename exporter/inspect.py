@@ -48,15 +48,17 @@ def speaker_times(transcript: Transcript) -> list[SpeakerTime]:
 def to_json(transcript: Transcript) -> dict[str, Any]:
     """The ``inspect --json`` document."""
     return {
-        "turns": [_turn_json(turn) for turn in transcript.turns],
+        "untimed": transcript.untimed,
+        "turns": [_turn_json(turn, transcript.untimed) for turn in transcript.turns],
         "chapters": [{"title": c.title, "start": c.start} for c in transcript.chapters],
         "warnings": list(transcript.warnings),
         "unread": list(transcript.unread),
     }
 
 
-def _turn_json(turn: Turn) -> dict[str, Any]:
-    return {"start": turn.start, "speaker": turn.speaker, "text": turn.text}
+def _turn_json(turn: Turn, untimed: bool) -> dict[str, Any]:
+    return {"start": None if untimed else turn.start, "speaker": turn.speaker,
+            "text": turn.text}
 
 
 def report(transcript: Transcript) -> list[str]:
@@ -66,9 +68,11 @@ def report(transcript: Transcript) -> list[str]:
              f"{'#':>4}  {'start':8}  {'speaker':<20} {'words':>5}  text"]
     for number, turn in enumerate(transcript.turns, 1):
         first = " ".join(turn.words[:8])
-        lines.append(f"{number:>4}  {format_time(turn.start, fraction=False)}  "
+        start = "-" * 8 if transcript.untimed else format_time(turn.start, fraction=False)
+        lines.append(f"{number:>4}  {start}  "
                      f"{turn.speaker[:20]:<20} {len(turn.words):>5}  {first}...")
-    lines += ["", "Speakers"]
+    lines += ["", "Speakers (talk time estimated from the words)" if transcript.untimed
+              else "Speakers"]
     total = sum(turn_durations(transcript)) or 1.0
     for row in speaker_times(transcript):
         lines.append(f"  {row.speaker[:30]:<30} {format_time(row.seconds, fraction=False)}"

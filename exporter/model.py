@@ -92,6 +92,9 @@ class Transcript:
     :param warnings: things the reader fixed or ignored, for the producer to know.
     :param source: the file it came from.
     :param format: the reader's name.
+    :param untimed: the source gives no times: each turn's start is only an estimate
+        from the words before it (spoken from zero at an average pace), until the
+        words are aligned to the audio (see :func:`exporter.align.aligner.align`).
     """
 
     turns: tuple[Turn, ...]
@@ -103,6 +106,7 @@ class Transcript:
     #: 1-based numbers of the lines not read as speech or structure: the text before
     #: the first turn (a page's summary and links), a service's footer.
     unread: tuple[int, ...] = field(default=())
+    untimed: bool = False
 
     @property
     def speakers(self) -> list[str]:

@@ -20,6 +20,7 @@ from exporter.alignment import (
     AlignResult,
     align_episode,
     confidence_warning,
+    needs_audio,
     review_reasons,
     spoken_words,
     transcript_of,
@@ -117,6 +118,7 @@ def make_subtitles(transcript: str | os.PathLike[str],
         review = aligned.review
     else:
         data = read_transcript(transcript, input_format)
+        needs_audio(data)
         warnings, review = list(data.warnings), []
         words = estimate_words(data)
     cues = segment(words, style, end_of_audio=duration)
@@ -248,7 +250,7 @@ def run_episode(transcript: str | os.PathLike[str], episode: str | os.PathLike[s
     staging = Staging(folder)
     try:
         aligned = align_episode(data, episode, options=options, progress=progress)
-        alignment = aligned.alignment
+        data, alignment = aligned.transcript, aligned.alignment
         warnings = aligned.warnings
         words = spoken_words(aligned, episode)
         cues = segment(words, made.style, end_of_audio=alignment.duration)

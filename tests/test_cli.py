@@ -22,7 +22,7 @@ def test_inspect_json_on_the_sample() -> None:
     result = invoke("inspect", SAMPLE, "--json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"turns", "chapters", "warnings", "unread"}
+    assert set(data) == {"untimed", "turns", "chapters", "warnings", "unread"}
     assert data["unread"] == [n for n in range(1, 55) if SAMPLE.read_text(
         encoding="utf-8").split("\n")[n - 1].strip()]  # the page above the first turn
     turns = data["turns"]

@@ -10,7 +10,7 @@ doubt.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 
@@ -85,7 +85,6 @@ def after_pause(audio: DecodedAudio, span: tuple[float, float], text: str
             return span
         k = end_run
     return span
-    return (round(min(moved, end - MIN_WORD), 3), end)
 
 
 def doubtful_start(words: Sequence[Word]) -> bool:
@@ -129,11 +128,42 @@ def settle_sentence_starts(words: Sequence[str],
             times[k] = (round(here[1] - 1.3 * expected, 3), here[1])
 
 
+def settle_turn_starts(words: Sequence[str], times: list[tuple[float, float] | None],
+                       firsts: Sequence[int]) -> None:
+    """Move a turn's first word across a pause after it, to just before the next word.
+
+    Where no time says when a turn starts (an untimed transcript), its first word
+    can be put on the previous speaker's last sound, with the pause between the
+    speakers after it. A speaker does not pause after their first word longer than
+    its punctuation asks ("Well, ..."), so the word belongs just before the second.
+
+    >>> times = [(1.0, 1.5), (1.6, 1.9), (3.0, 3.3)]
+    >>> settle_turn_starts(["ok.", "than", "in"], times, [1]); times[1]
+    (2.7, 3.0)
+    """
+    for k in firsts:
+        if k + 1 >= len(words):
+            continue
+        here, nxt = times[k], times[k + 1]
+        if here is None or nxt is None:
+            continue
+        if nxt[0] - here[1] > pause_after(words[k]) + TURN_PAUSE:
+            length = min(here[1] - here[0], 2 * word_weight(words[k]))
+            times[k] = (round(nxt[0] - length, 3), nxt[0])
+
+
+#: The longest pause a speaker makes after their first word, beyond its punctuation.
+TURN_PAUSE = 0.5
+
+
 def start_after_pauses(audio: DecodedAudio, words: Sequence[str],
-                       times: list[tuple[float, float] | None], first: int, last: int
-                       ) -> None:
-    """Apply :func:`after_pause` to words[first] and every sentence start up to ``last``."""
+                       times: list[tuple[float, float] | None], first: int, last: int,
+                       turns: Collection[int] = ()) -> None:
+    """Apply :func:`after_pause` to words[first], every sentence start up to ``last``
+    and the first words of the ``turns`` (indexes) in between."""
+    turns = set(turns)
     for k in range(first, last):
         span = times[k]
-        if span is not None and (k == first or _SENTENCE_END.search(words[k - 1])):
+        if span is not None and (k == first or k in turns
+                                 or _SENTENCE_END.search(words[k - 1])):
             times[k] = after_pause(audio, span, words[k])

@@ -21,10 +21,12 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from exporter.align.audio import DecodedAudio
 from exporter.align.sphinx import WindowAligner, mean_score
 from exporter.align.text import tokens_for
+from exporter.align.window import aligner_for
 from exporter.model import Turn
 from exporter.speech import word_weight
 
@@ -106,10 +108,6 @@ class ProbeJob:
 
 def run_probe(job: ProbeJob) -> tuple[float, float] | None:
     """The probe's score and where its first word was found; None when not there."""
-    from pathlib import Path
-
-    from exporter.align.turn import aligner_for
-
     tokens, seconds = _probe(job.words)
     audio = DecodedAudio(Path(job.pcm_path), job.samples)
     return _score_at(aligner_for("normal"), tokens, seconds, audio, job.at, job.before)
@@ -364,3 +362,31 @@ def find_offset(turns: Sequence[Turn], audio: DecodedAudio, run: Runner = serial
         return 0.0
     shift = located - turns[probed[0]].start
     return round(shift, 1) if abs(shift) >= 1.0 else 0.0
+
+
+#: Where an untimed transcript's first words are looked for: an intro of up to ten
+#: minutes; and, after a turn that could not be aligned, where the next is looked
+#: for around where it would start at the pace so far.
+START_RANGES = ((0.0, 64.0), (64.0, 240.0), (240.0, 600.0))
+AFTER_LOST_RANGES = ((-20.0, 64.0), (64.0, 240.0))
+
+
+def find_start(words: Sequence[str], audio: DecodedAudio, run: Runner = serial,
+               at: float = 0.0, floor: float = -1.0) -> float | None:
+    """Where the first of ``words`` is said, looked for from ``at`` on (an untimed
+    transcript: no time to start from), confirmed by the words after them being
+    found where they follow; None when not found.
+
+    :param at: where they should be; at 0, the search covers an intro of up to ten
+        minutes, elsewhere from 20 s before to four minutes after.
+    :param floor: they are not looked for before this.
+    """
+    if len(words) < MIN_PROBE_WORDS:
+        return None
+    first = Turn(at, "", " ".join(words[:PROBE_WORDS]))
+    rest = words[PROBE_WORDS:2 * PROBE_WORDS]
+    following = Turn(round(at + sum(word_weight(w) for w in words[:PROBE_WORDS]), 3), "",
+                     " ".join(rest)) if len(rest) >= MIN_PROBE_WORDS else None
+    return _search(first, following, audio, 0.0, None, run,
+                   START_RANGES if at == 0.0 else AFTER_LOST_RANGES,
+                   before=tuple(words[:PROBE_WORDS]), floor=floor)

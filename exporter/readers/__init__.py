@@ -7,6 +7,7 @@ which carries its name, file extensions and sniffing; nothing else lists formats
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from exporter.errors import InputError
@@ -21,6 +22,7 @@ from exporter.readers.shownotes import ShowNotesReader
 from exporter.readers.srt import SrtReader
 from exporter.readers.stamped import StampedLineReader
 from exporter.readers.text import read_text
+from exporter.readers.untimed import UntimedReader
 from exporter.readers.vtt import VttReader
 from exporter.readers.whisper_json import WhisperJsonReader
 
@@ -37,6 +39,7 @@ READERS: tuple[Reader, ...] = (
     AssemblyAIReader(),
     WhisperCppReader(),
     HtmlTranscriptReader(),
+    UntimedReader(),
 )
 
 #: Names accepted by ``--input-format``.
@@ -57,11 +60,15 @@ def get_reader(name: str) -> Reader:
 def detect(text: str, source: str) -> Reader:
     """Pick the reader for ``text`` by its content.
 
-    When the content fits several formats, the file's extension may settle it.
+    When the content fits several formats, the file's extension may settle it. A
+    fallback reader (speech with no times) is tried only when no other fits.
 
     :raises InputError: when no format, or several, fit.
     """
-    matches = [reader for reader in READERS if reader.sniff(text)]
+    matches = [reader for reader in READERS if not reader.fallback and reader.sniff(text)]
+    if not matches:
+        # Text with no times at all: read only when no timed format claims it.
+        matches = [reader for reader in READERS if reader.fallback and reader.sniff(text)]
     if len(matches) > 1:
         suffix = Path(source).suffix.lower()
         by_suffix = [reader for reader in matches if suffix in reader.extensions]
@@ -103,10 +110,7 @@ def read_transcript(path: str | os.PathLike[str], input_format: str | None = Non
     text, warnings = read_text(path)
     transcript = parse_transcript(text, source, input_format)
     if warnings:
-        transcript = Transcript(
-            turns=transcript.turns, chapters=transcript.chapters,
-            warnings=(*warnings, *transcript.warnings), source=transcript.source,
-            format=transcript.format, questions=transcript.questions)
+        transcript = replace(transcript, warnings=(*warnings, *transcript.warnings))
     return transcript
 
 

@@ -76,6 +76,8 @@ class Reader(ABC):
     name: ClassVar[str]
     extensions: ClassVar[tuple[str, ...]]
     description: ClassVar[str]
+    #: Tried only when no other reader fits (see :func:`exporter.readers.detect`).
+    fallback: ClassVar[bool] = False
 
     @abstractmethod
     def sniff(self, text: str) -> bool:

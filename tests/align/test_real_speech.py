@@ -78,3 +78,20 @@ def test_the_same_speech_under_another_clock_gives_the_same_words(
                     zip(plain.words, moved.words, strict=True))
     assert shifts[len(shifts) // 2] <= 0.02
     assert sum(s <= 0.02 for s in shifts) / len(shifts) >= 0.9
+
+
+def test_real_speakers_are_found_with_no_times_at_all(
+        episode: tuple[Path, Path, list[dict[str, object]]], tmp_path: Path) -> None:
+    """The same turns with no times (an untimed transcript): aligned from scratch as
+    closely as with rounded times."""
+    audio, _, truth = episode
+    untimed = tmp_path / "untimed.txt"
+    untimed.write_text(real_episode.show_notes(truth, timed=False), encoding="utf-8")
+    transcript = read_transcript(untimed)
+    assert transcript.untimed
+    result = align(transcript, audio, jobs=2)
+    errors = [abs(turn.start - float(expected["start"]))  # type: ignore[arg-type]
+              for turn, expected in zip(result.turns, truth, strict=True)]
+    assert sum(e <= 0.15 for e in errors) >= len(errors) - 1, errors
+    assert max(errors) <= 0.5, errors
+    assert all(t.confidence >= 0.8 for t in result.turns)

@@ -25,6 +25,8 @@ from exporter.align.edges import after_pause
 from exporter.align.measure import sentence_starts, summary
 from exporter.align.sphinx import WindowAligner
 from exporter.align.text import tokens_for
+from exporter.alignment import align_episode
+from exporter.model import AlignOptions
 from exporter.readers import read_transcript
 from exporter.timecode import format_time
 from tests.conftest import BUNDLED, EPISODE, EPISODE_TRANSCRIPT, ffmpeg_exe
@@ -155,3 +157,26 @@ def test_a_first_word_that_swallowed_a_pause_starts_after_it(tmp_path: Path) -> 
     assert after_pause(audio, (1.0, 1.95), "hello") == (1.0, 1.95)
     # A word with no pause in it keeps both.
     assert after_pause(audio, (1.05, 1.45), "hello") == (1.05, 1.45)
+
+
+def test_an_untimed_transcript_is_aligned_from_scratch(
+        close_turns: tuple[Path, Path, list[float]], tmp_path: Path) -> None:
+    """The speaker turns with no times at all, after 8 s of music: where the speech
+    starts is searched for, and each turn is found where its speaker starts."""
+    audio, _, truth = close_turns
+    seconds = np.arange(8 * RATE) / RATE
+    music = sum(np.sin(2 * np.pi * f * seconds) for f in (220.0, 277.2, 329.6)) * 2500
+    episode = write_wav(tmp_path / "intro.wav", np.concatenate([music, pcm(audio)]))
+    notes = tmp_path / "untimed.txt"
+    notes.write_text("".join(f"{t.speaker}:\n{t.text}\n\n" for t in TURNS), encoding="utf-8")
+    aligned = align_episode(notes, episode, options=AlignOptions(jobs=2))
+    result = aligned.alignment
+    for turn, start in zip(result.turns, truth, strict=True):
+        assert abs(turn.start - (start + 8.0)) <= 0.15, (turn.index, turn.start, start + 8.0)
+        assert turn.confidence >= 0.8
+    assert result.insertions == [] and not result.warnings
+    starts = [w.start for w in result.words]
+    assert starts == sorted(starts) and len(starts) == sum(len(t.words) for t in TURNS)
+    # From here on the transcript has the times its words were found at.
+    assert not aligned.transcript.untimed
+    assert [t.start for t in aligned.transcript.turns] == [t.start for t in result.turns]

@@ -1,0 +1,226 @@
+"""One window of a turn's words in its audio: the unit pocketsphinx aligns.
+
+Pocketsphinx gets windows of about 12 s of speech at a time (whole turns of minutes
+fail outright, and cost grows faster than the window). A window is tried with the
+decoder's normal settings, then longer, then with wide beams; a window that fits
+far worse than the episode's bar is a chance fit and counts as a failure. The walk
+from window to window is :mod:`exporter.align.turn`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from exporter.align.audio import DecodedAudio
+from exporter.align.sphinx import TokenTime, WindowAligner, mean_score
+from exporter.speech import word_weight
+
+#: About this much speech is aligned in one window.
+CHUNK_SECONDS = 12.0
+#: The last words of a window are aligned again at the start of the next.
+OVERLAP_WORDS = 4
+#: How far a turn's first window opens before its time (on top of turn.BEFORE), and its
+#: last window reaches past the next turn's time: rounded-down times put a speaker
+#: up to a second plus a pause later than the time says.
+CONTEXT_REACH = 2.0
+#: Failed window attempts allowed per turn (this many, plus one per two words)
+#: before the rest of it is interpolated. Audio that does not hold the turn (the
+#: wrong episode, an unrepaired ad break) makes every window fail, and searching on
+#: would cost minutes per turn; hard but real turns need far fewer (a budget of 80
+#: flat cost accuracy on the benchmark, this one does not).
+FAILURE_BUDGET = 40
+#: How far a turn's first window may open from the planned time, to open in a pause.
+QUIET_RADIUS = 0.5
+#: A turn whose first this-many windows all fail is not in this stretch of audio at
+#: all (the wrong episode, a break the repair did not find): real speech gives a
+#: success within the first few tries, and going on costs seconds per window.
+HOPELESS_AFTER = 8
+
+
+@dataclass(frozen=True)
+class TurnJob:
+    index: int
+    speaker: str
+    words: tuple[str, ...]
+    start: float  # where the turn should start in the audio
+    limit: float  # where it must be over
+    pcm_path: str
+    samples: int
+    #: Windows scoring below this are chance fits, not the words (see repair).
+    bar: float | None = None
+    #: The last words of the turn before and the first of the turn after: aligned
+    #: with this turn's first and last windows so that its edges are found, then
+    #: dropped.
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    #: Where the next turn's time says it starts (``limit`` reaches past it).
+    next_start: float | None = None
+    #: Indexes into ``words`` where another speaker's turn begins (an untimed
+    #: transcript aligned as one stretch): their first words get the pause rule.
+    breaks: tuple[int, ...] = ()
+
+
+_ALIGNERS: dict[str, WindowAligner] = {}
+#: How a window is tried, in turn: the decoder settings (see sphinx.SETTINGS) and
+#: how much longer than the words' estimated time the window may be.
+ATTEMPTS = (("normal", 1.25), ("normal", 1.8), ("wide", 1.8))
+FIRST_TRY = ATTEMPTS[0][0]
+
+
+def aligner_for(settings: str) -> WindowAligner:
+    """This process's window aligner with the named settings, made on first use."""
+    if settings not in _ALIGNERS:
+        _ALIGNERS[settings] = WindowAligner(settings)
+    return _ALIGNERS[settings]
+
+
+class WindowAudio:
+    """Reads windows of the job's PCM file."""
+
+    def __init__(self, job: TurnJob) -> None:
+        self.audio = DecodedAudio(Path(job.pcm_path), job.samples)
+        self.bar = job.bar
+        #: The turn's own words among the ones aligned: words[lead:own_end].
+        self.lead = len(job.before)
+        self.own_end = self.lead + len(job.words)
+        self.turn_start = job.start
+        self.failures = 0
+        self.successes = 0
+        self.budget = FAILURE_BUDGET + len(job.words) // 2
+        #: Where windows were aligned again from earlier (see _back_off), and the
+        #: cursor a back-off left, for the loop to take up.
+        self.backed_off: set[int] = set()
+        self.moved_back: float | None = None
+        #: After another speaker's turn (an untimed transcript), the window opens
+        #: earlier and that turn's last words, words[:head], are optional in it;
+        #: ``resume`` is where they were thought to end.
+        self.head = 0
+        self.resume = 0.0
+        self.placed: tuple[int, list[tuple[float, float] | None]] | None = None
+
+    def fresh(self, words: int) -> None:
+        """Start another speaker's turn (an untimed transcript): its own budget."""
+        self.failures = self.successes = 0
+        self.budget = FAILURE_BUDGET + words // 2
+
+    def hopeless(self) -> bool:
+        return self.failures >= self.budget or (
+            self.successes == 0 and self.failures >= HOPELESS_AFTER)
+
+    def read(self, start: float, end: float) -> tuple[bytes, float]:
+        start = max(0.0, start)
+        return self.audio.read(start, end), start
+
+    def quiet_point(self, around: float) -> float:
+        return self.audio.quiet_point(around, QUIET_RADIUS)
+
+
+def estimate(words: Sequence[str]) -> float:
+    return sum(word_weight(w) for w in words)
+
+
+def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, start: float,
+         end: float, settings: str, tail: int | None = None) -> list[TokenTime | None] | None:
+    """Align the tokens of words[i:j] in the audio from ``start`` to ``end``.
+
+    Words of the neighbouring turns in the window are optional at its edges: the
+    path may start at any of those before the turn's own words, and end after any of
+    those after them. (Letting a window's path end before its last own words too,
+    which are aligned again in the next window anyway, lost the way: the audio of the
+    words left out was then spread over the words before them.) With ``tail``, the
+    words from there on are the next speaker's, optional in the same way.
+    """
+    if audio.hopeless():
+        return None
+    flat = [t for k in range(i, j) for t in tokens[k]]
+    bounds = [0]
+    for k in range(i, j):
+        bounds.append(bounds[-1] + len(tokens[k]))
+    starts = sorted(set(bounds[: max(1, min(j, max(audio.lead, audio.head)) - i + 1)]))
+    ends = sorted(set(bounds[tail - i:])) if tail is not None \
+        else sorted(set(bounds[max(0, audio.own_end - i):])) if j > audio.own_end \
+        else [len(flat)]
+    pcm, offset = audio.read(start, end)
+    found = aligner_for(settings).align(flat, pcm, offset, starts, ends)
+    if found is not None and audio.bar is not None and mean_score(found) < audio.bar:
+        found = None  # the words forced onto other speech: as bad as no fit
+    if found is None:
+        audio.failures += 1
+    else:
+        audio.successes += 1
+    return found
+
+
+def chunk_end(words: Sequence[str], i: int) -> int:
+    """The end of the chunk that starts at ``i``: about CHUNK_SECONDS of speech."""
+    j, seconds = i, 0.0
+    while j < len(words) and (j == i or seconds < CHUNK_SECONDS):
+        seconds += word_weight(words[j])
+        j += 1
+    return j
+
+
+def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
+                 cursor: float, limit: float, audio: WindowAudio,
+                 times: list[tuple[float, float] | None], rate: float = 1.0,
+                 rescue: Callable[[], tuple[int, str, float] | None] | None = None,
+                 halve: bool = True, tail: int | None = None) -> tuple[int, str]:
+    """Align words[i:j] from ``cursor`` and record the times that can be trusted.
+
+    Returns the index up to which words are trusted, and how it went (``aligned``,
+    ``retried``, ``interpolated``; ``failed`` when ``halve`` is off and no attempt
+    fit). Unless the window runs to the end of the turn, its last few words are not
+    trusted: speech after them in the window is pulled onto them, so they are
+    aligned again at the start of the next window. When every attempt fails,
+    ``rescue`` is tried before the window is halved. With ``tail``, words[tail:j]
+    are the next speaker's first words, optional: the window reaches CONTEXT_REACH
+    past where words[i:tail] should end, and all of those are trusted.
+    """
+    last = j >= len(words)
+    # A window with much more speech than its words pulls them apart, so it is cut
+    # to the time these words should take at the pace the speaker has shown. The
+    # words of the turn before are in the lead-in, however many of them it holds.
+    own = max(i, audio.lead, audio.head)
+    lead_in = max(0.0, audio.turn_start - cursor) if i < audio.lead else \
+        max(0.0, audio.resume - cursor) if i < audio.head else 0.0
+    expected = estimate(words[own:j if tail is None else tail]) * rate
+    reach = 0.0 if tail is None else CONTEXT_REACH
+    if not any(tokens[i:j]):
+        return j, "aligned"  # nothing to say (dashes); timed from the neighbours
+    for number, (settings, stretch) in enumerate(ATTEMPTS):
+        end = limit if last else min(limit, cursor + lead_in + expected * stretch + 1.0
+                                     + reach)
+        found = try_window(tokens, i, j, audio, cursor, end, settings, tail)
+        if found is not None:
+            record(found, tokens, i, j, times)
+            trusted = tail if tail is not None else \
+                j if (last or end >= limit) else max(i + 1, j - OVERLAP_WORDS)
+            return trusted, "aligned" if number == 0 else "retried"
+    if rescue is not None and (saved := rescue()) is not None:
+        audio.moved_back = saved[2]
+        return saved[0], saved[1]
+    if not halve:
+        return i, "failed"
+    if tail is not None:
+        j = tail  # halves of the speaker's own words
+    if j - i > 1:
+        # Never a half of only the optional words a hand-over gives again.
+        middle = max(i + (j - i) // 2, min(j - 1, audio.head + 1))
+        got, how = align_chunk(words, tokens, i, middle, cursor, limit, audio, times, rate)
+        return got, "retried" if how == "aligned" else how
+    return j, "interpolated"
+
+
+def record(found: Sequence[TokenTime | None], tokens: list[list[str]], i: int, j: int,
+            times: list[tuple[float, float] | None]) -> None:
+    """Times of words[i:j] from the tokens found (None: a context word not in the window)."""
+    position = 0
+    for k in range(i, j):
+        count = len(tokens[k])
+        if count:
+            first, last = found[position], found[position + count - 1]
+            if first is not None and last is not None:
+                times[k] = (round(first.start, 3), round(last.end, 3))
+            position += count
