@@ -9,7 +9,8 @@ is not a dependency: install it in a venv of its own, once::
     /tmp/aeneas-venv/bin/pip install --no-build-isolation aeneas-ng
 
 Both align the plain variant of bench/real_episode.py (one aeneas fragment per
-sentence, exporter's show-notes turns); the script prints, for each, the turn-start
+sentence; exporter given the show-notes turns, then the same turns with no times, as
+aeneas has none); the script prints, for each, the turn-start
 errors against the truth (median, within 150 ms and 500 ms, worst) and the wall time,
 next to a plain ffmpeg decode of the same file.
 
@@ -65,6 +66,12 @@ def main() -> None:
     result = align(transcript, path)
     report("exporter", [t.start for t in result.turns], truth, time.perf_counter() - start,
            floor, data["duration"])
+    # Like for like: aeneas is given no times either.
+    untimed = read_transcript(build()["untimed"].with_suffix(".txt"))
+    start = time.perf_counter()
+    result = align(untimed, path)
+    report("exporter, untimed", [t.start for t in result.turns], truth,
+           time.perf_counter() - start, floor, data["duration"])
 
     with tempfile.TemporaryDirectory() as folder:
         text = Path(folder) / "fragments.txt"

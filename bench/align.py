@@ -14,7 +14,10 @@ accepted that only works on one synthesizer.
 music break before turn 21 (index 20), and prints the offset and insertion that
 timestamp repair found next to the truth.
 
-Run: ``.venv/bin/python bench/align.py [--shifted] [--engine E] [--jobs N]``
+``--untimed`` gives the aligner the same turns with no times at all (speaker labels
+and speech only), as aeneas would be given them: it finds the speech from scratch.
+
+Run: ``.venv/bin/python bench/align.py [--shifted] [--untimed] [--engine E] [--jobs N]``
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -55,12 +59,19 @@ def episode(shifted: bool, engine: str = "espeak") -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shifted", action="store_true")
+    parser.add_argument("--untimed", action="store_true")
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--engine", choices=("espeak", "flite", "festival"), default="espeak")
     args = parser.parse_args()
     audio = episode(args.shifted, args.engine)
     truth = json.loads(audio.with_suffix(".truth.json").read_text())
     transcript = read_transcript(audio.with_suffix(".txt"))
+    if args.untimed:
+        text = "".join(f"{t.speaker}:\n{t.text}\n\n" for t in transcript.turns)
+        with tempfile.TemporaryDirectory() as folder:
+            (Path(folder) / "untimed.txt").write_text(text, encoding="utf-8")
+            transcript = read_transcript(Path(folder) / "untimed.txt")
+        assert transcript.untimed
 
     floor = decode_floor(audio)
 
@@ -75,7 +86,8 @@ def main() -> None:
                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     methods = {m: sum(1 for t in result.turns if t.method == m)
                for m in ("aligned", "retried", "interpolated")}
-    print(f"align {'shifted' if args.shifted else 'plain'} {args.engine} episode, "
+    print(f"align {'shifted' if args.shifted else 'plain'} {args.engine} episode"
+          f"{', untimed' if args.untimed else ''}, "
           f"{result.duration / 60:.1f} "
           f"min, {len(errors)} sentences:")
     print(f"  sentence starts: median {figures['median'] * 1000:.0f} ms, "

@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from exporter.align import repair
 from exporter.align.audio import DecodedAudio, decode
-from exporter.align.estimate import clip_runs
+from exporter.align.estimate import monotonic
 from exporter.align.turn import (
     AFTER,
     CONTEXT_REACH,
@@ -29,8 +29,8 @@ from exporter.align.turn import (
     TurnJob,
     align_turn,
     aligner_for,
-    judge,
 )
+from exporter.align.untimed import align_untimed
 from exporter.model import Alignment, Transcript, Turn, TurnAlignment, Word
 from exporter.speech import word_weight
 from exporter.workers import pool as worker_pool
@@ -88,7 +88,7 @@ def _align_with(transcript: Transcript, decoded: DecodedAudio,
         return list(pool.map(repair.run_probe, probes, chunksize=4))
 
     if transcript.untimed:
-        result = _align_untimed(turns, decoded, run, progress)
+        result = align_untimed(turns, decoded, pool, run, progress)
         if given is not None:
             result.warnings.insert(0, "the transcript has no times, so the offset given "
                                       "was not used")
@@ -152,51 +152,9 @@ def _align_with(transcript: Transcript, decoded: DecodedAudio,
             if progress:
                 progress("align", len(done) / len(turns))
     results = [done[i] for i in range(len(turns))]
-    words = _monotonic([w for r in results for w in r.words])
+    words = monotonic([w for r in results for w in r.words])
     return Alignment(words, results, duration, offset, decoded.peaks, warnings,
                      insertions=insertions, shifts=shifts)
-
-
-def _align_untimed(turns: Sequence[Turn], decoded: DecodedAudio, run: repair.Runner,
-                   progress: Callable[[str, float], None] | None) -> Alignment:
-    """Align a transcript with no times: where its first words are said is searched
-    for (an intro may come first), then every word is walked through in order as
-    one stretch, each window starting where the last one's words ended, and the
-    words are given back to their turns.
-
-    One walk, on one core: no time says where a later turn is to start another.
-    """
-    words = [w for turn in turns for w in turn.words]
-    warnings: list[str] = []
-    start = repair.find_start(words, decoded, run)
-    if start is None:
-        start = 0.0
-        warnings.append("the transcript's first words were not found in the first ten "
-                        "minutes of the audio; they were aligned from its start")
-    breaks, count = [], 0
-    for turn in turns:
-        breaks.append(count)
-        count += len(turn.words)
-    # No probes set a scale for this episode's voices: only fits that are chance
-    # whatever the voice are refused.
-    job = TurnJob(0, "", tuple(words), start, decoded.duration, str(decoded.path),
-                  decoded.samples, repair.CHANCE_BAR, breaks=tuple(breaks[1:]))
-    def locate(rest: Sequence[str], guess: float, floor: float) -> float | None:
-        return repair.find_start(rest, decoded, run, at=max(guess, 0.001), floor=floor)
-
-    whole = align_turn(job, (lambda done: progress("align", done)) if progress else None,
-                       locate)
-    results = []
-    for index, (turn, first) in enumerate(zip(turns, breaks, strict=True)):
-        last = first + len(turn.words)
-        own = [Word(w.text, w.start, w.end, turn.speaker, index, w.method)
-               for w in whole.words[first:last]]
-        unmatched = [(k - first, n) for k, n in clip_runs(list(whole.unmatched), first,
-                                                           len(turn.words))]
-        results.append(judge(index, own, whole.method, unmatched, start))
-    return Alignment(_monotonic([w for r in results for w in r.words]), results,
-                     decoded.duration, 0.0, decoded.peaks, warnings, insertions=[],
-                     shifts=[0.0] * len(turns))
 
 
 def _context(turns: Sequence[Turn], shifts: Sequence[float], index: int
@@ -228,17 +186,3 @@ def _beyond_the_end(index: int, turn: Turn, duration: float) -> TurnAlignment:
     words = tuple(Word(w, duration, duration, turn.speaker, index, "interpolated")
                   for w in turn.words)
     return TurnAlignment(index, duration, words, "interpolated", 0.0)
-
-
-def _monotonic(words: list[Word]) -> list[Word]:
-    """Make times never go backwards across turn edges (crosstalk, overlaps)."""
-    out: list[Word] = []
-    floor = 0.0
-    for word in words:
-        start = max(word.start, floor)
-        end = max(word.end, start)
-        if start != word.start or end != word.end:
-            word = Word(word.text, start, end, word.speaker, word.turn, word.method)
-        out.append(word)
-        floor = start
-    return out

@@ -46,6 +46,10 @@ def ffmpeg_exe() -> str:
     return path
 
 
+#: How far above the room's noise a frame must be to be sound (speech or music).
+SOUND_DB = 20.0
+
+
 @dataclass
 class DecodedAudio:
     """16 kHz mono PCM of an episode, in a temporary file.
@@ -86,6 +90,24 @@ class DecodedAudio:
         energy = (samples[: count * frame].astype(np.float64) ** 2).reshape(count, frame).sum(1)
         smooth = np.convolve(energy, np.ones(span), mode="valid")
         return round(start + (int(np.argmin(smooth)) + span / 2) * frame / RATE, 3)
+
+    def next_sound(self, start: float, reach: float = 60.0) -> float:
+        """Where sound starts again after ``start`` (``start`` itself when there is
+        no pause there): the first 100 ms within ``reach`` that stand well above the
+        quietest of the stretch, which is the room's own noise between speakers.
+        """
+        samples = np.frombuffer(self.read(start, start + reach), dtype="<i2")
+        frame = RATE // 100
+        count = len(samples) // frame
+        if count < 20:
+            return start
+        level = 10 * np.log10((samples[: count * frame].astype(np.float64) ** 2)
+                              .reshape(count, frame).mean(1) + 1.0)
+        loud = level > float(np.percentile(level, 5)) + SOUND_DB
+        # Ten loud frames in a row: a word, not a click.
+        runs = np.convolve(loud.astype(np.int32), np.ones(10, dtype=np.int32), mode="valid")
+        first = int(np.argmax(runs >= 10)) if bool((runs >= 10).any()) else 0
+        return round(start + first / 100, 3)
 
     def close(self) -> None:
         self.path.unlink(missing_ok=True)

@@ -137,3 +137,17 @@ def clip_runs(runs: Sequence[tuple[int, int]], first: int, count: int
         if hi > lo:
             out.append((lo, hi - lo))
     return out
+
+
+def monotonic(words: list[Word]) -> list[Word]:
+    """Make times never go backwards across turn edges (crosstalk, overlaps)."""
+    out: list[Word] = []
+    floor = 0.0
+    for word in words:
+        start = max(word.start, floor)
+        end = max(word.end, start)
+        if start != word.start or end != word.end:
+            word = Word(word.text, start, end, word.speaker, word.turn, word.method)
+        out.append(word)
+        floor = start
+    return out

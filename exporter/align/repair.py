@@ -369,16 +369,19 @@ def find_offset(turns: Sequence[Turn], audio: DecodedAudio, run: Runner = serial
 #: for around where it would start at the pace so far.
 START_RANGES = ((0.0, 64.0), (64.0, 240.0), (240.0, 600.0))
 AFTER_LOST_RANGES = ((-20.0, 64.0), (64.0, 240.0))
+#: Where a turn is looked for around where its share of the speech puts it.
+AROUND_RANGES = ((-32.0, 32.0), (32.0, 96.0), (-96.0, -32.0), (96.0, 240.0),
+                 (-240.0, -96.0))
 
 
 def find_start(words: Sequence[str], audio: DecodedAudio, run: Runner = serial,
-               at: float = 0.0, floor: float = -1.0) -> float | None:
-    """Where the first of ``words`` is said, looked for from ``at`` on (an untimed
-    transcript: no time to start from), confirmed by the words after them being
-    found where they follow; None when not found.
+               at: float = 0.0, floor: float = -1.0,
+               ranges: Sequence[tuple[float, float]] = START_RANGES) -> float | None:
+    """Where the first of ``words`` is said (an untimed transcript: no time to start
+    from), confirmed by the words after them being found where they follow; None
+    when not found.
 
-    :param at: where they should be; at 0, the search covers an intro of up to ten
-        minutes, elsewhere from 20 s before to four minutes after.
+    :param at: where they should be; ``ranges`` are seconds from there.
     :param floor: they are not looked for before this.
     """
     if len(words) < MIN_PROBE_WORDS:
@@ -387,6 +390,5 @@ def find_start(words: Sequence[str], audio: DecodedAudio, run: Runner = serial,
     rest = words[PROBE_WORDS:2 * PROBE_WORDS]
     following = Turn(round(at + sum(word_weight(w) for w in words[:PROBE_WORDS]), 3), "",
                      " ".join(rest)) if len(rest) >= MIN_PROBE_WORDS else None
-    return _search(first, following, audio, 0.0, None, run,
-                   START_RANGES if at == 0.0 else AFTER_LOST_RANGES,
+    return _search(first, following, audio, 0.0, None, run, ranges,
                    before=tuple(words[:PROBE_WORDS]), floor=floor)

@@ -22,7 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
+from pathlib import Path
 
+from exporter.align import repair
+from exporter.align.audio import DecodedAudio
 from exporter.align.edges import (
     DOUBTFUL_START,
     MAX_WORD,
@@ -84,8 +87,10 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
 
     :param progress: called with the share of the words done after each window.
     :param locate: with ``job.breaks``, finds where the next speaker starts after a
-        turn that could not be aligned; without, it is guessed from the pace.
+        turn that could not be aligned (default: a search in this process).
     """
+    if locate is None and job.breaks:
+        locate = partial(_locate, DecodedAudio(Path(job.pcm_path), job.samples))
     lead = len(job.before)
     words = job.before + job.words + job.after
     tokens = [tokens_for(w) for w in words]
@@ -196,6 +201,12 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
                  job.start)
 
 
+def _locate(audio: DecodedAudio, words: Sequence[str], guess: float, floor: float
+            ) -> float | None:
+    return repair.find_start(words, audio, repair.serial, at=guess, floor=floor,
+                             ranges=repair.AFTER_LOST_RANGES)
+
+
 def judge(index: int, result: Sequence[Word], method: str,
           unmatched: Sequence[tuple[int, int]], start: float) -> TurnAlignment:
     """A turn's alignment from its words: how it went, and how sure it is.
@@ -229,6 +240,9 @@ def _hand_over(words: Sequence[str], audio: WindowAudio, times: list[tuple[float
     it is said. Those it leaves out keep their places if they end before the words
     found after them, and are spread between their neighbours otherwise.
     """
+    # Speakers may leave a long pause (or a jingle) between them: the window must
+    # reach past it, and opens just before the sound after it.
+    end = max(end, audio.audio.next_sound(end))
     opening = audio.audio.quiet_point(end - BEFORE - CONTEXT_REACH / 2, CONTEXT_REACH / 2)
     h, seconds = tail, 0.0
     while h - 1 > floor and seconds < CONTEXT_SECONDS:

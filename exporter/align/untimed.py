@@ -1,0 +1,136 @@
+"""Aligning a transcript with no times at all, as aeneas does.
+
+Where its first words are said is searched for (an intro may come first). Then the
+words are walked in order as one stretch per worker (see
+:func:`exporter.align.turn.align_turn` with ``breaks``): each window starts where
+the last one's words ended, and each change of speaker is found from the audio. To
+use every core, the transcript is cut at turns about every ten minutes of its speech
+(the same cuts for any number of workers, so the same result); where
+each cut turn starts is searched for around where its share puts it (confirmed by
+the words after it, as the start is), and a cut whose turn is not found is not made.
+The words are then given back to their turns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from itertools import pairwise
+
+from exporter.align import repair
+from exporter.align.audio import DecodedAudio
+from exporter.align.estimate import clip_runs, monotonic
+from exporter.align.turn import CONTEXT_SECONDS, TurnJob, align_turn, judge
+from exporter.align.window import CONTEXT_REACH
+from exporter.model import Alignment, Turn, TurnAlignment, Word
+from exporter.speech import word_weight
+
+#: The walk is cut about every this many seconds of (estimated) speech, whatever
+#: the number of workers, so that the result does not depend on it: finding where
+#: a cut falls costs a search of a few seconds, and each part is walked by one core.
+PART_SECONDS = 600.0
+
+
+def align_untimed(turns: Sequence[Turn], decoded: DecodedAudio,
+                  pool: ProcessPoolExecutor | None, run: repair.Runner,
+                  progress: Callable[[str, float], None] | None) -> Alignment:
+    """Every word of ``turns`` (whose starts are only estimates) aligned to the audio."""
+    words = [w for turn in turns for w in turn.words]
+    firsts, count = [], 0
+    for turn in turns:
+        firsts.append(count)
+        count += len(turn.words)
+    warnings: list[str] = []
+    start = repair.find_start(words, decoded, run)
+    if start is None:
+        start = 0.0
+        warnings.append("the transcript's first words were not found in the first ten "
+                        "minutes of the audio; they were aligned from its start")
+    cuts = _cuts(turns, firsts, words, start, decoded, run)
+    bounds = [(0, start), *cuts, (len(turns), decoded.duration)]
+    jobs = [_job(turns, firsts, words, a, b, at, until, decoded)
+            for (a, at), (b, until) in pairwise(bounds)]
+    parts: list[TurnAlignment] = []
+    if pool is None or len(jobs) == 1:
+        def locate(rest: Sequence[str], guess: float, floor: float) -> float | None:
+            return repair.find_start(rest, decoded, run, at=guess, floor=floor,
+                                     ranges=repair.AFTER_LOST_RANGES)
+
+        for job in jobs:
+            parts.append(align_turn(job, (lambda done: progress("align", done))
+                                    if progress and len(jobs) == 1 else None, locate))
+    else:
+        futures = [pool.submit(align_turn, job) for job in jobs]
+        for number, future in enumerate(futures, 1):
+            parts.append(future.result())
+            if progress:
+                progress("align", number / len(futures))
+    aligned = [w for part in parts for w in part.words]
+    unmatched = []
+    for (a, _), part in zip(bounds, parts, strict=False):
+        unmatched += [(firsts[a] + k, n) for k, n in part.unmatched]
+    results = []
+    for index, (turn, first) in enumerate(zip(turns, firsts, strict=True)):
+        own = [Word(w.text, w.start, w.end, turn.speaker, index, w.method)
+               for w in aligned[first:first + len(turn.words)]]
+        runs = [(k - first, n) for k, n in clip_runs(unmatched, first, len(turn.words))]
+        # How each turn went is told by its own words (which windows were retried
+        # is not kept per turn).
+        results.append(judge(index, own, "aligned", runs, start))
+    return Alignment(monotonic([w for r in results for w in r.words]), results,
+                     decoded.duration, 0.0, decoded.peaks, warnings, insertions=[],
+                     shifts=[0.0] * len(turns))
+
+
+def _cuts(turns: Sequence[Turn], firsts: Sequence[int], words: Sequence[str], start: float,
+          decoded: DecodedAudio, run: repair.Runner) -> list[tuple[int, float]]:
+    """The turns where the walk is cut into parts, and where each starts."""
+    weights = [sum(word_weight(w) for w in turn.words) for turn in turns]
+    total = sum(weights)
+    parts = round(total / PART_SECONDS)
+    if parts < 2:
+        return []
+    # Where each turn would start if the speech from the first word to the end of
+    # the audio went at one pace.
+    pace = (decoded.duration - start) / total
+    before, cuts, floor = 0.0, [], start
+    share = 1
+    for index, weight in enumerate(weights):
+        if index and before >= share * total / parts and share < parts:
+            share += 1
+            found = repair.find_start(words[firsts[index]:], decoded, run,
+                                      at=start + before * pace, floor=floor,
+                                      ranges=repair.AROUND_RANGES)
+            if found is not None and found > floor:
+                cuts.append((index, found))
+                floor = found
+        before += weight
+    return cuts
+
+
+def _job(turns: Sequence[Turn], firsts: Sequence[int], words: Sequence[str], a: int, b: int,
+         at: float, until: float, decoded: DecodedAudio) -> TurnJob:
+    """The walk over turns[a:b], from ``at`` to ``until`` (where turn b was found), with
+    the words said around it given as a timed turn's are."""
+    end = firsts[b] if b < len(turns) else len(words)
+    before = _said(reversed(words[:firsts[a]]))[::-1]
+    after = _said(words[end:])
+    limit = min(decoded.duration, until + CONTEXT_REACH) if after else decoded.duration
+    breaks = tuple(firsts[k] - firsts[a] for k in range(a + 1, b))
+    # No probes set a scale for this episode's voices: only fits that are chance
+    # whatever the voice are refused.
+    return TurnJob(0, "", tuple(words[firsts[a]:end]), at, limit, str(decoded.path),
+                   decoded.samples, repair.CHANCE_BAR, tuple(before), tuple(after),
+                   until if after else None, breaks)
+
+
+def _said(words: Iterable[str]) -> list[str]:
+    """The first words of ``words`` that take CONTEXT_SECONDS to say."""
+    out: list[str] = []
+    seconds = 0.0
+    for word in words:
+        if seconds >= CONTEXT_SECONDS:
+            break
+        out.append(word)
+        seconds += word_weight(word)
+    return out
