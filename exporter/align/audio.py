@@ -91,18 +91,22 @@ class DecodedAudio:
         smooth = np.convolve(energy, np.ones(span), mode="valid")
         return round(start + (int(np.argmin(smooth)) + span / 2) * frame / RATE, 3)
 
+    def levels(self, start: float, end: float) -> np.ndarray:
+        """The level (dB) of every 10 ms from ``start`` (or 0) to ``end``."""
+        samples = np.frombuffer(self.read(start, end), dtype="<i2")
+        frame = RATE // 100
+        count = len(samples) // frame
+        power = (samples[: count * frame].astype(np.float64) ** 2).reshape(count, frame)
+        return np.asarray(10 * np.log10(power.mean(1) + 1.0))
+
     def next_sound(self, start: float, reach: float = 60.0) -> float:
         """Where sound starts again after ``start`` (``start`` itself when there is
         no pause there): the first 100 ms within ``reach`` that stand well above the
         quietest of the stretch, which is the room's own noise between speakers.
         """
-        samples = np.frombuffer(self.read(start, start + reach), dtype="<i2")
-        frame = RATE // 100
-        count = len(samples) // frame
-        if count < 20:
+        level = self.levels(start, start + reach)
+        if len(level) < 20:
             return start
-        level = 10 * np.log10((samples[: count * frame].astype(np.float64) ** 2)
-                              .reshape(count, frame).mean(1) + 1.0)
         loud = level > float(np.percentile(level, 5)) + SOUND_DB
         # Ten loud frames in a row: a word, not a click.
         runs = np.convolve(loud.astype(np.int32), np.ones(10, dtype=np.int32), mode="valid")

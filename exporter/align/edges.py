@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 
 import numpy as np
 
-from exporter.align.audio import RATE, DecodedAudio
+from exporter.align.audio import DecodedAudio
 from exporter.model import Word
 from exporter.speech import pause_after, word_weight
 
@@ -51,13 +51,10 @@ def after_pause(audio: DecodedAudio, span: tuple[float, float], text: str
     sound = max(0.05, 0.3 * (word_weight(text) - pause_after(text)))
     if end - start < (PAUSE_FRAMES + 5) * 0.01:
         return span
-    context = np.frombuffer(audio.read(start - 2.0, end + 2.0), dtype="<i2")
-    frame = RATE // 100
-    count = len(context) // frame
+    level = audio.levels(start - 2.0, end + 2.0)
+    count = len(level)
     if count < 50:
         return span
-    level = 10 * np.log10((context[: count * frame].astype(np.float64) ** 2)
-                          .reshape(count, frame).mean(1) + 1.0)
     first = round((start - max(0.0, start - 2.0)) * 100)
     last = min(count, first + round((end - start) * 100))
     if last <= first:
