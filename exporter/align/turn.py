@@ -70,6 +70,10 @@ MIN_TURN_AUDIO = 0.5
 #: first: readers and thoughtful speakers are slower than the estimate, and windows
 #: cut to the estimate then fail; measured pace takes over after a few seconds.
 MAX_START_RATE = 1.6
+#: After this many searches in a row for the turn after a lost one fail, no more
+#: are made: the audio is not this transcript's (or the rest is missing), and each
+#: search costs seconds.
+UNFOUND_SEARCHES = 2
 #: A run of this many words not found in the audio is reported, not just spread.
 UNMATCHED_WORDS = 6
 #: How far back (in time, over words already placed) a window that failed goes to
@@ -121,6 +125,7 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
         weights.append(weights[-1] + word_weight(word))
     first_spoken: int | None = None
     turn_from = 0  # where the speaker whose pace is measured began
+    unfound = 0  # searches in a row that did not find the turn after a lost one
     breaks = [lead + b for b in job.breaks]
     i = 0
     while i < audio.own_end:
@@ -168,7 +173,9 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
             guess = cursor + estimate(words[rest:given_up]) * rate
             placed = [t for t in times[:rest] if t is not None]
             found = locate(words[given_up:audio.own_end], guess,
-                           placed[-1][1] if placed else -1.0) if locate else None
+                           placed[-1][1] if placed else -1.0) \
+                if locate and unfound < UNFOUND_SEARCHES else None
+            unfound = unfound + 1 if found is None else 0
             # The hand-over opens a little before the time given.
             cursor = found if found is not None else guess
         if handed is not None:

@@ -19,7 +19,8 @@ from itertools import pairwise
 
 from exporter.align import repair
 from exporter.align.audio import DecodedAudio
-from exporter.align.estimate import clip_runs, monotonic
+from exporter.align.estimate import clip_runs, fill, monotonic
+from exporter.align.text import tokens_for
 from exporter.align.turn import CONTEXT_SECONDS, TurnJob, align_turn, judge
 from exporter.align.window import CONTEXT_REACH
 from exporter.model import Alignment, Turn, TurnAlignment, Word
@@ -43,9 +44,15 @@ def align_untimed(turns: Sequence[Turn], decoded: DecodedAudio,
     warnings: list[str] = []
     start = repair.find_start(words, decoded, run)
     if start is None:
-        start = 0.0
+        # Not this transcript's audio (or its opening is missing): nothing to walk
+        # from, and walking anyway would cost minutes of failing windows.
         warnings.append("the transcript's first words were not found in the first ten "
-                        "minutes of the audio; they were aligned from its start")
+                        "minutes of the audio; no word was aligned")
+        spread, _ = fill(words, [tokens_for(w) for w in words], [None] * len(words), "", 0,
+                         0.0, decoded.duration)
+        whole = TurnAlignment(0, 0.0, tuple(spread), "interpolated", 0.0, 0,
+                              ((0, len(words)),))
+        return _by_turn(turns, firsts, [(0, 0.0)], [whole], 0.0, decoded, warnings)
     cuts = _cuts(turns, firsts, words, start, decoded, run)
     bounds = [(0, start), *cuts, (len(turns), decoded.duration)]
     jobs = [_job(turns, firsts, words, a, b, at, until, decoded)
@@ -65,6 +72,13 @@ def align_untimed(turns: Sequence[Turn], decoded: DecodedAudio,
             parts.append(future.result())
             if progress:
                 progress("align", number / len(futures))
+    return _by_turn(turns, firsts, bounds, parts, start, decoded, warnings)
+
+
+def _by_turn(turns: Sequence[Turn], firsts: Sequence[int], bounds: Sequence[tuple[int, float]],
+             parts: Sequence[TurnAlignment], start: float, decoded: DecodedAudio,
+             warnings: list[str]) -> Alignment:
+    """The parts' words given back to their turns, each turn judged on its own."""
     aligned = [w for part in parts for w in part.words]
     unmatched = []
     for (a, _), part in zip(bounds, parts, strict=False):

@@ -180,3 +180,20 @@ def test_an_untimed_transcript_is_aligned_from_scratch(
     # From here on the transcript has the times its words were found at.
     assert not aligned.transcript.untimed
     assert [t.start for t in aligned.transcript.turns] == [t.start for t in result.turns]
+
+
+def test_an_untimed_transcript_with_audio_that_is_not_its_own(tmp_path: Path) -> None:
+    """A minute of music and noise: the first words are not found, nothing is walked
+    (which would cost minutes of failing windows), and every turn is reported."""
+    rng = np.random.default_rng(5)
+    seconds = np.arange(60 * RATE) / RATE
+    music = sum(np.sin(2 * np.pi * f * seconds) for f in (196.0, 246.9, 293.7)) * 2500
+    audio = write_wav(tmp_path / "music.wav", music + rng.normal(0, 300, len(seconds)))
+    notes = tmp_path / "untimed.txt"
+    notes.write_text("".join(f"{t.speaker}:\n{t.text}\n\n" for t in TURNS), encoding="utf-8")
+    result = align(read_transcript(notes), audio, jobs=2)
+    assert result.warnings == ["the transcript's first words were not found in the first "
+                               "ten minutes of the audio; no word was aligned"]
+    assert all(w.method == "interpolated" for w in result.words)
+    assert [t.confidence for t in result.turns] == [0.0] * len(TURNS)
+    assert all(t.unmatched for t in result.turns if len(t.words) >= 6)
