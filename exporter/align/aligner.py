@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from itertools import takewhile
 
 from exporter.align import repair
 from exporter.align.audio import DecodedAudio, decode
@@ -24,15 +25,14 @@ from exporter.align.estimate import monotonic
 from exporter.align.turn import (
     AFTER,
     CONTEXT_REACH,
-    CONTEXT_SECONDS,
     MIN_TURN_AUDIO,
     TurnJob,
     align_turn,
     aligner_for,
+    said,
 )
 from exporter.align.untimed import align_untimed
 from exporter.model import Alignment, Transcript, Turn, TurnAlignment, Word
-from exporter.speech import word_weight
 from exporter.workers import pool as worker_pool
 
 __all__ = ["Alignment", "TurnAlignment", "align"]
@@ -163,18 +163,9 @@ def _context(turns: Sequence[Turn], shifts: Sequence[float], index: int
     each), from neighbouring turns at the same shift: across an inserted break or a
     cut they are elsewhere in the audio."""
     def gather(order: Sequence[int]) -> list[str]:
-        out: list[str] = []
-        seconds = 0.0
-        for k in order:
-            if shifts[k] != shifts[index]:
-                break
-            words = turns[k].words if order[0] > index else turns[k].words[::-1]
-            for word in words:
-                if seconds >= CONTEXT_SECONDS:
-                    return out
-                out.append(word)
-                seconds += word_weight(word)
-        return out
+        same = takewhile(lambda k: shifts[k] == shifts[index], order)
+        return said(w for k in same
+                    for w in (turns[k].words if order[0] > index else turns[k].words[::-1]))
 
     before = gather(range(index - 1, -1, -1))[::-1]
     after = gather(range(index + 1, len(turns)))

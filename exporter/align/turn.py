@@ -20,7 +20,7 @@ a timed turn's edges are.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -55,7 +55,7 @@ from exporter.model import TurnAlignment, Word
 from exporter.speech import word_weight
 
 __all__ = ["AFTER", "CONTEXT_REACH", "CONTEXT_SECONDS", "MIN_TURN_AUDIO", "TurnJob",
-           "align_turn", "aligner_for", "judge"]
+           "align_turn", "aligner_for", "judge", "locator", "said"]
 
 BEFORE = 1.0  # transcript times are often rounded; speech may start a little early
 AFTER = 0.3
@@ -85,6 +85,27 @@ BACK_OFF_SECONDS = 6.0
 Locate = Callable[[Sequence[str], float, float], float | None]
 
 
+def said(words: Iterable[str], seconds: float = CONTEXT_SECONDS) -> list[str]:
+    """The first of ``words`` (read lazily) that take ``seconds`` to say.
+
+    >>> said(["one", "two", "three"], 0.3)
+    ['one', 'two']
+    """
+    out: list[str] = []
+    spoken = 0.0
+    for word in words:
+        if spoken >= seconds:
+            break
+        out.append(word)
+        spoken += word_weight(word)
+    return out
+
+
+def locator(audio: DecodedAudio, run: repair.Runner = repair.serial) -> Locate:
+    """Where the turn after a lost one starts, searched for around the guess."""
+    return partial(_locate, audio, run)
+
+
 def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
                locate: Locate | None = None) -> TurnAlignment:
     """Align one turn's words inside its stretch of audio (runs in a worker).
@@ -94,7 +115,7 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
         turn that could not be aligned (default: a search in this process).
     """
     if locate is None and job.breaks:
-        locate = partial(_locate, DecodedAudio(Path(job.pcm_path), job.samples))
+        locate = locator(DecodedAudio(Path(job.pcm_path), job.samples))
     lead = len(job.before)
     words = job.before + job.words + job.after
     tokens = [tokens_for(w) for w in words]
@@ -208,9 +229,9 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
                  job.start)
 
 
-def _locate(audio: DecodedAudio, words: Sequence[str], guess: float, floor: float
-            ) -> float | None:
-    return repair.find_start(words, audio, repair.serial, at=guess, floor=floor,
+def _locate(audio: DecodedAudio, run: repair.Runner, words: Sequence[str], guess: float,
+            floor: float) -> float | None:
+    return repair.find_start(words, audio, run, at=guess, floor=floor,
                              ranges=repair.AFTER_LOST_RANGES)
 
 
@@ -251,10 +272,7 @@ def _hand_over(words: Sequence[str], audio: WindowAudio, times: list[tuple[float
     # reach past it, and opens just before the sound after it.
     end = max(end, audio.audio.next_sound(end))
     opening = audio.audio.quiet_point(end - BEFORE - CONTEXT_REACH / 2, CONTEXT_REACH / 2)
-    h, seconds = tail, 0.0
-    while h - 1 > floor and seconds < CONTEXT_SECONDS:
-        h -= 1
-        seconds += word_weight(words[h])
+    h = tail - len(said(reversed(words[floor + 1:tail])))
     audio.placed = (h, times[h:tail])
     times[h:tail] = [None] * (tail - h)
     audio.head, audio.resume = tail, end
@@ -281,11 +299,7 @@ def _restore(audio: WindowAudio, times: list[tuple[float, float] | None]) -> Non
 def _context_end(words: Sequence[str], start: int, breaks: Sequence[int]) -> int:
     """The end of the words said in CONTEXT_SECONDS from ``start``, up to the next break."""
     stop = next((b for b in breaks if b > start), len(words))
-    j, seconds = start, 0.0
-    while j < stop and seconds < CONTEXT_SECONDS:
-        seconds += word_weight(words[j])
-        j += 1
-    return j
+    return start + len(said(words[start:stop]))
 
 
 def _resync(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float,

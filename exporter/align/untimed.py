@@ -13,7 +13,7 @@ The words are then given back to their turns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from itertools import pairwise
 
@@ -21,7 +21,7 @@ from exporter.align import repair
 from exporter.align.audio import DecodedAudio
 from exporter.align.estimate import clip_runs, fill, monotonic
 from exporter.align.text import tokens_for
-from exporter.align.turn import CONTEXT_SECONDS, TurnJob, align_turn, judge
+from exporter.align.turn import TurnJob, align_turn, judge, locator, said
 from exporter.align.window import CONTEXT_REACH
 from exporter.model import Alignment, Turn, TurnAlignment, Word
 from exporter.speech import word_weight
@@ -59,13 +59,10 @@ def align_untimed(turns: Sequence[Turn], decoded: DecodedAudio,
             for (a, at), (b, until) in pairwise(bounds)]
     parts: list[TurnAlignment] = []
     if pool is None or len(jobs) == 1:
-        def locate(rest: Sequence[str], guess: float, floor: float) -> float | None:
-            return repair.find_start(rest, decoded, run, at=guess, floor=floor,
-                                     ranges=repair.AFTER_LOST_RANGES)
-
         for job in jobs:
             parts.append(align_turn(job, (lambda done: progress("align", done))
-                                    if progress and len(jobs) == 1 else None, locate))
+                                    if progress and len(jobs) == 1 else None,
+                                    locator(decoded, run)))
     else:
         futures = [pool.submit(align_turn, job) for job in jobs]
         for number, future in enumerate(futures, 1):
@@ -127,8 +124,8 @@ def _job(turns: Sequence[Turn], firsts: Sequence[int], words: Sequence[str], a: 
     """The walk over turns[a:b], from ``at`` to ``until`` (where turn b was found), with
     the words said around it given as a timed turn's are."""
     end = firsts[b] if b < len(turns) else len(words)
-    before = _said(reversed(words[:firsts[a]]))[::-1]
-    after = _said(words[end:])
+    before = said(reversed(words[:firsts[a]]))[::-1]
+    after = said(words[end:])
     limit = min(decoded.duration, until + CONTEXT_REACH) if after else decoded.duration
     breaks = tuple(firsts[k] - firsts[a] for k in range(a + 1, b))
     # No probes set a scale for this episode's voices: only fits that are chance
@@ -136,15 +133,3 @@ def _job(turns: Sequence[Turn], firsts: Sequence[int], words: Sequence[str], a: 
     return TurnJob(0, "", tuple(words[firsts[a]:end]), at, limit, str(decoded.path),
                    decoded.samples, repair.CHANCE_BAR, tuple(before), tuple(after),
                    until if after else None, breaks)
-
-
-def _said(words: Iterable[str]) -> list[str]:
-    """The first words of ``words`` that take CONTEXT_SECONDS to say."""
-    out: list[str] = []
-    seconds = 0.0
-    for word in words:
-        if seconds >= CONTEXT_SECONDS:
-            break
-        out.append(word)
-        seconds += word_weight(word)
-    return out
