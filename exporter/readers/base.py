@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 import re
 from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
@@ -101,6 +103,22 @@ def parse_stamp(text: str, source: str, line: int) -> int:
 
 def _norm(text: str) -> str:
     return " ".join(text.split())
+
+
+#: A label used once is a speaker only when it is this short ("Joe Pyshko: ..."),
+#: not a clause ("Here's the thing about F1: ...").
+MAX_ONCE_WORDS = 3
+
+
+def likely_speakers(labels: Iterable[str]) -> set[str]:
+    """The labels before a colon that are speakers: used more than once, or short.
+
+    >>> sorted(likely_speakers(["Ann", "Here's the thing about F1", "Bob Lee", "Bob Lee"]))
+    ['Ann', 'Bob Lee']
+    """
+    counts = Counter(" ".join(label.split()) for label in labels)
+    return {label for label, count in counts.items()
+            if count > 1 or len(label.split()) <= MAX_ONCE_WORDS}
 
 
 def title_like(text: str) -> bool:

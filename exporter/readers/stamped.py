@@ -9,14 +9,10 @@ the file: used more than once, or a short name.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
-from exporter.readers.base import SPEAKER, LineReader, title_like
+from exporter.readers.base import SPEAKER, LineReader, likely_speakers, title_like
 from exporter.timecode import TIMESTAMP
 
-#: A label used once is a speaker only when it is this short ("Joe Pyshko: ..."),
-#: not a clause ("Here's the thing about F1: ...").
-MAX_ONCE_WORDS = 3
 #: Unlabelled lines read as a transcript only when they are speech, not titles.
 MIN_SPEECH_SHARE = 0.5
 
@@ -46,7 +42,5 @@ class StampedLineReader(LineReader):
                 and len(speech) >= MIN_SPEECH_SHARE * len(stamped))
 
     def speakers(self, text: str) -> set[str] | None:
-        labels = Counter(" ".join(m["speaker"].split())
-                         for m in map(self.header.match, text.split("\n")) if m)
-        return {label for label, count in labels.items()
-                if count > 1 or len(label.split()) <= MAX_ONCE_WORDS}
+        return likely_speakers(m["speaker"] for m in map(self.header.match, text.split("\n"))
+                               if m)

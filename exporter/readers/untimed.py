@@ -14,12 +14,19 @@ tries it only when no timed format matches (see :func:`exporter.readers.detect`)
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import replace
 
 from exporter.errors import InputError
 from exporter.model import Transcript
-from exporter.readers.base import SPEAKER, Paragraph, RawTurn, Reader, assemble, title_like
+from exporter.readers.base import (
+    SPEAKER,
+    Paragraph,
+    RawTurn,
+    Reader,
+    assemble,
+    likely_speakers,
+    title_like,
+)
 from exporter.speech import speaking_time
 from exporter.timecode import TIMESTAMP
 
@@ -29,9 +36,6 @@ _LABEL = re.compile(rf"^\s*(?:\*\*|__)?(?P<name>{SPEAKER})(?:\*\*|__)?\s*:(?:\*\
 #: A time where a transcript would print one: a file holding these is timed, and
 #: a timed reader that does not take it must say why rather than this one guess.
 _STAMP = re.compile(rf"^\s*[\[(]?{TIMESTAMP}[\])]?|[\[(]{TIMESTAMP}[\])]")
-#: A label used once is a speaker only when it is this short ("Reader 61: ..."),
-#: not a clause ("Here's the thing: ...").
-MAX_ONCE_WORDS = 3
 #: Too little to align from scratch, or to be sure the text is speech.
 MIN_WORDS = 20
 #: A line of speech (not a title or a link list) has at least this many words.
@@ -56,9 +60,7 @@ class UntimedReader(Reader):
 
     def read(self, text: str, source: str) -> Transcript:
         lines = text.split("\n")
-        labels = Counter(" ".join(m["name"].split()) for m in map(_LABEL.match, lines) if m)
-        speakers = {label for label, count in labels.items()
-                    if count > 1 or len(label.split()) <= MAX_ONCE_WORDS}
+        speakers = likely_speakers(m["name"] for m in map(_LABEL.match, lines) if m)
         raw: list[RawTurn] = []
         unread: list[int] = []
         blank = True
