@@ -66,7 +66,7 @@ def detect(text: str, source: str) -> Reader:
     :raises InputError: when no format, or several, fit.
     """
     matches = [reader for reader in READERS if not reader.fallback and reader.sniff(text)]
-    if not matches:
+    if not matches and not _chapter_list(text):
         # Text with no times at all: read only when no timed format claims it.
         matches = [reader for reader in READERS if reader.fallback and reader.sniff(text)]
     if len(matches) > 1:
@@ -81,6 +81,16 @@ def detect(text: str, source: str) -> Reader:
         raise InputError("no timestamped transcript found (no known format matches; "
                          "see --input-format for the formats read)", source)
     return matches[0]
+
+
+def _chapter_list(text: str) -> bool:
+    """Whether a structured chapter format (ffmetadata, Audacity labels, OGM...) fits
+    ``text``: one is never a transcript without times. (A list of plain titles is
+    told from speech by the untimed reader itself.)"""
+    # On use: the chapter formats read their files with this package's decoder.
+    from exporter.chapterfiles import FORMATS
+
+    return any(fmt.readable and fmt.name != "titles" and fmt.sniff(text) for fmt in FORMATS)
 
 
 def parse_transcript(text: str, source: str = "<text>", input_format: str | None = None

@@ -105,3 +105,16 @@ def test_inspect_shows_no_times(write_text: Callable[..., Path]) -> None:
     as_json = invoke("inspect", path, "--json")
     assert '"untimed": true' in as_json.output and '"start": null' in as_json.output
     assert read_transcript(path).untimed
+
+
+def test_a_chapter_list_is_never_an_untimed_transcript() -> None:
+    """ffmetadata and Audacity labels have no hh:mm:ss times and plenty of words; a
+    chapter format claims them, so they stay refused as transcripts."""
+    ffmetadata = (";FFMETADATA1\ntitle=A long book title with many words in it for sure\n"
+                  "[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=60000\n"
+                  "title=The first chapter of the book, read by a volunteer today\n")
+    audacity = "".join(f"{k * 97.5:.6f}\t{k * 97.5:.6f}\tPart {k} of the talk about many "
+                       "things we care about\n" for k in range(4))
+    for text in (ffmetadata, audacity):
+        with pytest.raises(InputError, match="no timestamped transcript found"):
+            detect(text, "ep.txt")
