@@ -41,11 +41,11 @@ def after_pause(audio: DecodedAudio, span: tuple[float, float], text: str
     """A turn's or sentence's first word, started after the last pause inside it.
 
     The silence between two speakers, or after a sentence, is often taken into the
-    next first word (more so when scores are computed on every other frame); no word
-    holds a
-    pause of its own, so one found inside the word, with enough sound after it to
-    say the word, is where the speaker had not started yet. (A pause with too little
-    sound after it is the one after the word, taken in at its end.)
+    next first word; no word holds a pause of its own, so one found inside the word,
+    with enough sound after it to say the word, is where the speaker had not started
+    yet. (A pause with too little sound after it is the one after the word, taken in
+    at its end.) A word far longer than it takes to say may hold several pauses (a
+    noisy room between two speakers): it starts after the last.
     """
     start, end = span
     sound = max(0.05, 0.3 * (word_weight(text) - pause_after(text)))
@@ -55,7 +55,8 @@ def after_pause(audio: DecodedAudio, span: tuple[float, float], text: str
     count = len(level)
     if count < 50:
         return span
-    first = round((start - max(0.0, start - 2.0)) * 100)
+    base = max(0.0, start - 2.0)
+    first = round((start - base) * 100)
     last = min(count, first + round((end - start) * 100))
     if last <= first:
         return span
@@ -63,10 +64,31 @@ def after_pause(audio: DecodedAudio, span: tuple[float, float], text: str
     # (a recording's own hiss under the first word is not its sound).
     quiet = level < max(float(np.percentile(level, 5)) + PAUSE_DB,
                         float(level[first:last].max()) - ONSET_DB)
-    # The first long pause that opens within LEAD_FRAMES of the word's start: the
-    # word's own sound is after it only when less is before it than after.
-    k = first
-    while k < min(last, first + LEAD_FRAMES):
+    runs = _runs(quiet, first, last)
+    if stretched(text, start, end):
+        # Far longer than it takes to say: the word holds a pause and something
+        # else (another speaker's noisy tail, a breath), and its own sound is after
+        # the last pause that leaves enough sound to say it.
+        for _, run_end in reversed(runs):
+            if int((~quiet[run_end:last]).sum()) >= sound * 100:
+                return (round(min(base + run_end / 100, end - MIN_WORD), 3), end)
+        return span
+    # Else the first long pause, if it opens within LEAD_FRAMES of the word's start:
+    # the word's own sound is after it only when less is before it than after.
+    if not runs or runs[0][0] >= first + LEAD_FRAMES:
+        return span
+    run_start, run_end = runs[0]
+    before = int((~quiet[first:run_start]).sum())
+    after = int((~quiet[run_end:last]).sum())
+    if before < after and after >= sound * 100:
+        return (round(min(base + run_end / 100, end - MIN_WORD), 3), end)
+    return span
+
+
+def _runs(quiet: np.ndarray, first: int, last: int) -> list[tuple[int, int]]:
+    """The quiet runs of at least PAUSE_FRAMES in quiet[first:last], as (start, end)."""
+    runs, k = [], first
+    while k < last:
         if not quiet[k]:
             k += 1
             continue
@@ -74,23 +96,25 @@ def after_pause(audio: DecodedAudio, span: tuple[float, float], text: str
         while end_run < last and quiet[end_run]:
             end_run += 1
         if end_run - k >= PAUSE_FRAMES:
-            before = int((~quiet[first:k]).sum())
-            after = int((~quiet[end_run:last]).sum())
-            if before < after and after >= sound * 100:
-                moved = max(0.0, start - 2.0) + end_run / 100
-                return (round(min(moved, end - MIN_WORD), 3), end)
-            return span
+            runs.append((k, end_run))
         k = end_run
-    return span
+    return runs
+
+
+def stretched(text: str, start: float, end: float) -> bool:
+    """Whether a word lasts far longer than it takes to say.
+
+    >>> stretched("than", 209.8, 211.7), stretched("than", 211.5, 211.7)
+    (True, False)
+    """
+    expected = word_weight(text) - pause_after(text)
+    return end - start > 2.5 * expected + 0.3
 
 
 def doubtful_start(words: Sequence[Word]) -> bool:
     """Whether any of a turn's first three words lasts far longer than it takes to say."""
-    for word in words[:3]:
-        expected = word_weight(word.text) - pause_after(word.text)
-        if word.method == "aligned" and word.end - word.start > 2.5 * expected + 0.3:
-            return True
-    return False
+    return any(word.method == "aligned" and stretched(word.text, word.start, word.end)
+               for word in words[:3])
 
 
 _SENTENCE_END = re.compile(r"[.?!][\"')\]\u201d\u2019]*$")
@@ -129,8 +153,9 @@ def settle_turn_starts(words: Sequence[str], times: list[tuple[float, float] | N
                        firsts: Sequence[int]) -> None:
     """Move a turn's first word across a pause after it, to just before the next word.
 
-    Where no time says when a turn starts (an untimed transcript), its first word
-    can be put on the previous speaker's last sound, with the pause between the
+    Where no time says when a turn starts (an untimed transcript), or the words
+    said before it are not known (the turn before was cut from the audio), its first
+    word can be put on the previous speaker's last sound, with the pause between the
     speakers after it. A speaker does not pause after their first word longer than
     its punctuation asks ("Well, ..."), so the word belongs just before the second.
 

@@ -159,6 +159,32 @@ def test_a_first_word_that_swallowed_a_pause_starts_after_it(tmp_path: Path) -> 
     assert after_pause(audio, (1.05, 1.45), "hello") == (1.05, 1.45)
 
 
+
+def test_a_first_word_stretched_over_a_noisy_tail_starts_after_the_last_pause(
+        tmp_path: Path) -> None:
+    """A guest's noisy room lingers after their last word (hiss, a breath), then the
+    mix is quiet, then the next speaker starts. Pocketsphinx gave that speaker's
+    first word all of it (the real benchmark: 1.85 s for "than"); the word starts
+    after the last pause, not after the first short one inside the noise."""
+    rng = np.random.default_rng(1)
+    tone = np.sin(np.arange(int(0.4 * RATE)) * 2 * np.pi * 180 / RATE) * 8000
+    room = rng.normal(0, 30, RATE)
+    # After the guest's last word, their hiss (about 30 dB under the speech, with
+    # a short gap in it) and a breath; then the mix's quiet room; then the word.
+    hiss = rng.normal(0, 300, int(0.8 * RATE))
+    hiss[int(0.1 * RATE): int(0.2 * RATE)] = rng.normal(0, 30, int(0.1 * RATE))
+    breath = rng.normal(0, 900, int(0.15 * RATE))
+    samples = np.concatenate([room, tone, hiss, breath, room, tone, room])
+    path = tmp_path / "a.pcm"
+    path.write_bytes(samples.astype("<i2").tobytes())
+    audio = DecodedAudio(path, len(samples))
+    onset = 1.4 + 0.8 + 0.15 + 1.0
+    start, end = after_pause(audio, (1.45, onset + 0.2), "than")
+    assert abs(start - onset) <= 0.02 and end == onset + 0.2
+    # A word of the length it takes to say keeps the first-pause rule: the hiss
+    # after the short gap is taken as its sound.
+    assert after_pause(audio, (1.45, 1.9), "than")[0] < 1.8
+
 def test_an_untimed_transcript_is_aligned_from_scratch(
         close_turns: tuple[Path, Path, list[float]], tmp_path: Path) -> None:
     """The speaker turns with no times at all, after 8 s of music: where the speech
