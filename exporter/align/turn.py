@@ -220,7 +220,7 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
         if progress is not None:
             progress(min(1.0, max(0, i - lead) / max(1, len(job.words))))
     settle_sentence_starts(words, times)
-    settle_turn_starts(words, times, breaks)
+    settle_turn_starts(words, times, [lead, *breaks])
     start_after_pauses(audio.audio, words, times, lead, lead + len(job.words), breaks)
     filled, unmatched = fill(words, tokens, times, job.speaker, job.index, job.start,
                              job.limit)
