@@ -142,6 +142,25 @@ def test_a_window_may_start_at_any_of_the_words_said_before() -> None:
     assert aligner.align(own, window, start, starts=[0]) is not None
 
 
+def test_a_word_not_said_leaves_no_path_unless_words_may_be_skipped() -> None:
+    """One word the speaker did not say (or said unlike any dictionary entry) leaves
+    no path through the window at all; with skips it comes back as None and the
+    words around it are where they are without it."""
+    aligner = WindowAligner()
+    words = [t for w in TURNS[1].words[:12] for t in tokens_for(w)]
+    start = TRUTH[3]["start"] - 0.5
+    window = pcm(EPISODE)[int(start * RATE): int((start + 6) * RATE)].tobytes()
+    given = [*words[:5], "elephants", *words[5:]]
+    assert aligner.align(given, window, start) is None
+    found = aligner.align(given, window, start, skips=True)
+    plain = aligner.align(words, window, start)
+    assert found is not None and plain is not None
+    assert found[5] is None
+    for ours, reference in zip(found[:5] + found[6:], plain, strict=True):
+        assert ours is not None and reference is not None
+        assert abs(ours.start - reference.start) <= 0.05, (ours, reference)
+
+
 def test_a_first_word_that_swallowed_a_pause_starts_after_it(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
     tone = (np.sin(np.arange(int(0.5 * RATE)) * 2 * np.pi * 220 / RATE) * 8000)
