@@ -152,7 +152,8 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
     while i < audio.own_end:
         # The words of the turn before ride along with the first chunk; the turn's
         # own words are chunked as they would be without them.
-        j = chunk_end(words, max(i, lead, audio.head))
+        own = max(i, lead, audio.head)
+        j = chunk_end(words, own, audio.cap)
         if j >= audio.own_end:
             j = len(words)  # the next turn's words are optional after the last window
         # A window that reaches into the next speaker's turn ends there, with that
@@ -315,7 +316,7 @@ def _resync(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float
     """
     def attempt(skip: int) -> tuple[int, int, list[TokenTime | None]] | None:
         k = i + skip
-        end_k = chunk_end(words, k)
+        end_k = chunk_end(words, k, audio.cap)
         if not any(tokens[k:end_k]):
             return None
         last = end_k >= len(words)
@@ -344,7 +345,7 @@ def _resync(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float
         else:
             skip, best = middle, got
     k, trusted, found = best
-    record(found, tokens, k, chunk_end(words, k), times)
+    record(found, tokens, k, chunk_end(words, k, audio.cap), times)
     return trusted
 
 
@@ -373,8 +374,8 @@ def _back_off(words: Sequence[str], tokens: list[list[str]], i: int, cursor: flo
     start = previous[1] - 0.05
     placed = times[b:i]
     times[b:i] = [None] * (i - b)
-    trusted, how = align_chunk(words, tokens, b, chunk_end(words, b), start, limit, audio,
-                                times, rate, halve=False)
+    trusted, how = align_chunk(words, tokens, b, chunk_end(words, b, audio.cap), start,
+                               limit, audio, times, rate, halve=False)
     if how == "failed":
         times[b:i] = placed
         return None

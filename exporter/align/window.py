@@ -33,10 +33,13 @@ CONTEXT_REACH = 2.0
 FAILURE_BUDGET = 40
 #: How far a turn's first window may open from the planned time, to open in a pause.
 QUIET_RADIUS = 0.5
-#: A turn whose first this-many windows all fail is not in this stretch of audio at
-#: all (the wrong episode, a break the repair did not find): real speech gives a
-#: success within the first few tries, and going on costs seconds per window.
-HOPELESS_AFTER = 8
+#: A turn whose first this-many windows all fail (every attempt of each) is not in
+#: this stretch of audio at all (the wrong episode, a break the repair did not
+#: find): real speech gives a success within the first few windows, and going on
+#: costs seconds per window. Past that, a turn stops where its windows fail more
+#: than all their attempts per success: the benchmark's speaker with a cold, under
+#: another transcript clock, failed 71 windows of 20 s for 4 short successes.
+HOPELESS_WINDOWS = 3
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,11 @@ _ALIGNERS: dict[str, WindowAligner] = {}
 #: how much longer than the words' estimated time the window may be.
 ATTEMPTS = (("normal", 1.25), ("normal", 1.8), ("wide", 1.8))
 FIRST_TRY = ATTEMPTS[0][0]
+#: The last try of a window whose every attempt and every half failed: the same
+#: window with words that may be left out of the path (see WindowAligner.align).
+#: Only then: where the halves fit, a path that may skip words fits worse (on the
+#: flite episode it skipped five words of a sentence and started it 2.3 s late).
+SKIPPING = ("normal", 1.8)
 
 
 def aligner_for(settings: str) -> WindowAligner:
@@ -99,15 +107,22 @@ class WindowAudio:
         self.head = 0
         self.resume = 0.0
         self.placed: tuple[int, list[tuple[float, float] | None]] | None = None
+        #: After a window had to be halved, the next ones hold at most this many of
+        #: the turn's own words, twice as many after each that fits at once: a voice
+        #: the model hears badly fails whole windows again and again, each costing
+        #: seconds (the benchmark's speaker with a cold: 71 failed windows of 20 s).
+        self.cap: int | None = None
 
     def fresh(self, words: int) -> None:
         """Start another speaker's turn (an untimed transcript): its own budget."""
         self.failures = self.successes = 0
         self.budget = FAILURE_BUDGET + words // 2
+        self.cap = None
 
     def hopeless(self) -> bool:
         return self.failures >= self.budget or (
-            self.successes == 0 and self.failures >= HOPELESS_AFTER)
+            self.failures >= HOPELESS_WINDOWS * len(ATTEMPTS)
+            and self.failures > len(ATTEMPTS) * self.successes)
 
     def read(self, start: float, end: float) -> tuple[bytes, float]:
         start = max(0.0, start)
@@ -122,7 +137,8 @@ def estimate(words: Sequence[str]) -> float:
 
 
 def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, start: float,
-         end: float, settings: str, tail: int | None = None) -> list[TokenTime | None] | None:
+         end: float, settings: str, tail: int | None = None, skips: bool = False
+         ) -> list[TokenTime | None] | None:
     """Align the tokens of words[i:j] in the audio from ``start`` to ``end``.
 
     Words of the neighbouring turns in the window are optional at its edges: the
@@ -143,7 +159,7 @@ def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, 
         else sorted(set(bounds[max(0, audio.own_end - i):])) if j > audio.own_end \
         else [len(flat)]
     pcm, offset = audio.read(start, end)
-    found = aligner_for(settings).align(flat, pcm, offset, starts, ends)
+    found = aligner_for(settings).align(flat, pcm, offset, starts, ends, skips)
     if found is not None and audio.bar is not None and mean_score(found) < audio.bar:
         found = None  # the words forced onto other speech: as bad as no fit
     if found is None:
@@ -153,20 +169,26 @@ def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, 
     return found
 
 
-def chunk_end(words: Sequence[str], i: int) -> int:
-    """The end of the chunk that starts at ``i``: about CHUNK_SECONDS of speech."""
+def chunk_end(words: Sequence[str], i: int, cap: int | None = None) -> int:
+    """The end of the chunk that starts at ``i``: about CHUNK_SECONDS of speech, and at
+    most ``cap`` words (see WindowAudio.cap).
+
+    >>> chunk_end(["word"] * 100, 10), chunk_end(["word"] * 100, 10, cap=8)
+    (68, 18)
+    """
     j, seconds = i, 0.0
     while j < len(words) and (j == i or seconds < CHUNK_SECONDS):
         seconds += word_weight(words[j])
         j += 1
-    return j
+    return j if cap is None else min(j, i + cap)
 
 
 def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
                  cursor: float, limit: float, audio: WindowAudio,
                  times: list[tuple[float, float] | None], rate: float = 1.0,
                  rescue: Callable[[], tuple[int, str, float] | None] | None = None,
-                 halve: bool = True, tail: int | None = None) -> tuple[int, str]:
+                 halve: bool = True, tail: int | None = None, halved: bool = False
+                 ) -> tuple[int, str]:
     """Align words[i:j] from ``cursor`` and record the times that can be trusted.
 
     Returns the index up to which words are trusted, and how it went (``aligned``,
@@ -189,28 +211,44 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
     reach = 0.0 if tail is None else CONTEXT_REACH
     if not any(tokens[i:j]):
         return j, "aligned"  # nothing to say (dashes); timed from the neighbours
-    for number, (settings, stretch) in enumerate(ATTEMPTS):
+
+    def attempt(settings: str, stretch: float, skips: bool = False) -> int | None:
+        """The index up to which words are trusted when the window fits, else None."""
         end = limit if last else min(limit, cursor + lead_in + expected * stretch + 1.0
                                      + reach)
-        found = try_window(tokens, i, j, audio, cursor, end, settings, tail)
-        if found is not None:
-            record(found, tokens, i, j, times)
-            trusted = tail if tail is not None else \
-                j if (last or end >= limit) else max(i + 1, j - OVERLAP_WORDS)
+        found = try_window(tokens, i, j, audio, cursor, end, settings, tail, skips)
+        if found is None:
+            return None
+        record(found, tokens, i, j, times)
+        return tail if tail is not None else \
+            j if (last or end >= limit) else max(i + 1, j - OVERLAP_WORDS)
+
+    for number, (settings, stretch) in enumerate(ATTEMPTS):
+        if (trusted := attempt(settings, stretch)) is not None:
+            if halved:
+                audio.cap = max(2 * OVERLAP_WORDS, 2 * (j - own))
+            elif number == 0 and audio.cap is not None:
+                audio.cap *= 2
             return trusted, "aligned" if number == 0 else "retried"
     if rescue is not None and (saved := rescue()) is not None:
         audio.moved_back = saved[2]
         return saved[0], saved[1]
     if not halve:
         return i, "failed"
-    if tail is not None:
-        j = tail  # halves of the speaker's own words
-    if j - i > 1:
-        # Never a half of only the optional words a hand-over gives again.
-        middle = max(i + (j - i) // 2, min(j - 1, audio.head + 1))
-        got, how = align_chunk(words, tokens, i, middle, cursor, limit, audio, times, rate)
+    half_end = tail if tail is not None else j  # halves of the speaker's own words
+    if half_end - i > 1:
+        # Half of the window's own words: never a half of only the optional words
+        # of the turn before, or those a hand-over gives again.
+        middle = max(i + 1, own + (half_end - own) // 2) if own < half_end \
+            else i + (half_end - i) // 2
+        got, how = align_chunk(words, tokens, i, middle, cursor, limit, audio, times, rate,
+                               halved=True)
+        if how == "interpolated" and not halved \
+                and (trusted := attempt(*SKIPPING, skips=True)) is not None:
+            audio.cap = max(2 * OVERLAP_WORDS, j - own)
+            return trusted, "retried"
         return got, "retried" if how == "aligned" else how
-    return j, "interpolated"
+    return half_end, "interpolated"
 
 
 def record(found: Sequence[TokenTime | None], tokens: list[list[str]], i: int, j: int,
