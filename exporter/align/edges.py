@@ -65,23 +65,27 @@ def after_pause(audio: DecodedAudio, span: tuple[float, float], text: str
     quiet = level < max(float(np.percentile(level, 5)) + PAUSE_DB,
                         float(level[first:last].max()) - ONSET_DB)
     runs = _runs(quiet, first, last)
+
+    def after(run_end: int) -> tuple[float, float]:
+        return (round(min(base + run_end / 100, end - MIN_WORD), 3), end)
+
     if stretched(text, start, end):
         # Far longer than it takes to say: the word holds a pause and something
         # else (another speaker's noisy tail, a breath), and its own sound is after
         # the last pause that leaves enough sound to say it.
         for _, run_end in reversed(runs):
             if int((~quiet[run_end:last]).sum()) >= sound * 100:
-                return (round(min(base + run_end / 100, end - MIN_WORD), 3), end)
+                return after(run_end)
         return span
     # Else the first long pause, if it opens within LEAD_FRAMES of the word's start:
     # the word's own sound is after it only when less is before it than after.
     if not runs or runs[0][0] >= first + LEAD_FRAMES:
         return span
     run_start, run_end = runs[0]
-    before = int((~quiet[first:run_start]).sum())
-    after = int((~quiet[run_end:last]).sum())
-    if before < after and after >= sound * 100:
-        return (round(min(base + run_end / 100, end - MIN_WORD), 3), end)
+    sound_before = int((~quiet[first:run_start]).sum())
+    sound_after = int((~quiet[run_end:last]).sum())
+    if sound_before < sound_after and sound_after >= sound * 100:
+        return after(run_end)
     return span
 
 

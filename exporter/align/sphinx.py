@@ -134,9 +134,9 @@ class WindowAligner:
                                  offset + (seg.end_frame + 1) * FRAME,
                                  logmath.log(seg.ascore) / frames if seg.ascore > 0
                                  else -1e9))
-        found = [t.token for t in out]
         if skips:
             return _placed(tokens, out, max(starts), min(ends))
+        found = [t.token for t in out]
         for first in starts:
             last = first + len(found)
             if last in ends and tokens[first:last] == found:

@@ -160,7 +160,7 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
             j = len(words)  # the next turn's words are optional after the last window
         # A window that reaches into the next speaker's turn ends there, with that
         # turn's first words optional after it, as a turn's last window does.
-        tail = next((b for b in breaks if max(i, lead, audio.head) < b < j), None)
+        tail = next((b for b in breaks if own < b < j), None)
         if tail is not None:
             j = _context_end(words, tail, breaks)
         back_off = partial(_back_off, words, tokens, i, cursor, limit, audio, times, rate)
