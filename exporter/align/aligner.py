@@ -82,10 +82,16 @@ def _align_with(transcript: Transcript, decoded: DecodedAudio,
     duration = decoded.duration
     warnings: list[str] = []
 
+    # The offset search and the insertion search both probe the first turns where
+    # the offset puts them: the same job gives the same result, so it runs once.
+    seen: dict[repair.ProbeJob, tuple[float, float] | None] = {}
+
     def run(probes: Sequence[repair.ProbeJob]) -> list[tuple[float, float] | None]:
-        if pool is None:
-            return repair.serial(probes)
-        return list(pool.map(repair.run_probe, probes, chunksize=4))
+        new = list(dict.fromkeys(p for p in probes if p not in seen))
+        results = repair.serial(new) if pool is None \
+            else pool.map(repair.run_probe, new, chunksize=4)
+        seen.update(zip(new, results, strict=True))
+        return [seen[p] for p in probes]
 
     if transcript.untimed:
         result = align_untimed(turns, decoded, pool, run, progress)
