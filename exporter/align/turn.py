@@ -41,6 +41,7 @@ from exporter.align.estimate import clip_runs, fill
 from exporter.align.sphinx import TokenTime
 from exporter.align.text import tokens_for
 from exporter.align.window import (
+    AHEAD_SECONDS,
     CONTEXT_REACH,
     FIRST_TRY,
     OVERLAP_WORDS,
@@ -161,11 +162,18 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
         # A window that reaches into the next speaker's turn ends there, with that
         # turn's first words optional after it, as a turn's last window does.
         tail = next((b for b in breaks if own < b < j), None)
+        ahead = None
         if tail is not None:
             j = _context_end(words, tail, breaks)
+        elif j < audio.own_end:
+            # The speaker's next words are optional at the window's end (up to the
+            # next speaker's turn).
+            upto = next((b for b in breaks if b >= j), audio.own_end)
+            ahead, j = j, j + len(said(words[j:upto], AHEAD_SECONDS))
         back_off = partial(_back_off, words, tokens, i, cursor, limit, audio, times, rate)
         trusted, used = align_chunk(words, tokens, i, j, cursor, limit, audio, times, rate,
-                                     rescue=back_off if i > lead else None, tail=tail)
+                                     rescue=back_off if i > lead else None, tail=tail,
+                                     ahead=ahead if ahead is not None and j > ahead else None)
         _restore(audio, times)
         if audio.moved_back is not None:
             # The window before stretched its last words over speech that was not

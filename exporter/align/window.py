@@ -22,6 +22,13 @@ from exporter.speech import word_weight
 CHUNK_SECONDS = 12.0
 #: The last words of a window are aligned again at the start of the next.
 OVERLAP_WORDS = 4
+#: A window inside a turn also holds, optional at its end, the speaker's next words
+#: that take this long to say. A window is cut longer than its words should take (a
+#: speaker may be slower than the pace so far); without them, the speech after its
+#: last word was pulled onto that word and aligned again in the next window. With
+#: them, that speech is taken by the words said there, and only the last few found
+#: are aligned again (a long turn's windows held three times its audio, now 1.3).
+AHEAD_SECONDS = 12.0
 #: How far a turn's first window opens before its time (on top of turn.BEFORE), and its
 #: last window reaches past the next turn's time: rounded-down times put a speaker
 #: up to a second plus a pause later than the time says.
@@ -188,8 +195,8 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
                  cursor: float, limit: float, audio: WindowAudio,
                  times: list[tuple[float, float] | None], rate: float = 1.0,
                  rescue: Callable[[], tuple[int, str, float] | None] | None = None,
-                 halve: bool = True, tail: int | None = None, halved: bool = False
-                 ) -> tuple[int, str]:
+                 halve: bool = True, tail: int | None = None, halved: bool = False,
+                 ahead: int | None = None) -> tuple[int, str]:
     """Align words[i:j] from ``cursor`` and record the times that can be trusted.
 
     Returns the index up to which words are trusted, and how it went (``aligned``,
@@ -199,7 +206,11 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
     aligned again at the start of the next window. When every attempt fails,
     ``rescue`` is tried before the window is halved. With ``tail``, words[tail:j]
     are the next speaker's first words, optional: the window reaches CONTEXT_REACH
-    past where words[i:tail] should end, and all of those are trusted.
+    past where words[i:tail] should end, and all of those are trusted. With
+    ``ahead``, words[ahead:j] are the speaker's next words, optional at the end of a
+    window cut for words[i:ahead]: speech after those is taken by the words said
+    there, not pulled onto the window's last words, and the words are trusted up to
+    OVERLAP_WORDS before the last one found (see AHEAD_SECONDS).
     """
     last = j >= len(words)
     # A window with much more speech than its words pulls them apart, so it is cut
@@ -208,7 +219,8 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
     own = max(i, audio.lead, audio.head)
     lead_in = max(0.0, audio.turn_start - cursor) if i < audio.lead else \
         max(0.0, audio.resume - cursor) if i < audio.head else 0.0
-    expected = estimate(words[own:j if tail is None else tail]) * rate
+    optional = tail if tail is not None else ahead
+    expected = estimate(words[own:j if optional is None else optional]) * rate
     reach = 0.0 if tail is None else CONTEXT_REACH
     if not any(tokens[i:j]):
         return j, "aligned"  # nothing to say (dashes); timed from the neighbours
@@ -217,12 +229,15 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
         """The index up to which words are trusted when the window fits, else None."""
         end = limit if last else min(limit, cursor + lead_in + expected * stretch + 1.0
                                      + reach)
-        found = try_window(tokens, i, j, audio, cursor, end, settings, tail, skips)
+        found = try_window(tokens, i, j, audio, cursor, end, settings, optional, skips)
         if found is None:
             return None
         record(found, tokens, i, j, times)
-        return tail if tail is not None else \
-            j if (last or end >= limit) else max(i + 1, j - OVERLAP_WORDS)
+        if tail is not None:
+            return tail
+        reached = j if ahead is None else \
+            max((k + 1 for k in range(i, j) if times[k] is not None), default=ahead)
+        return reached if (last or end >= limit) else max(i + 1, reached - OVERLAP_WORDS)
 
     for number, (settings, stretch) in enumerate(ATTEMPTS):
         if (trusted := attempt(settings, stretch)) is not None:
@@ -236,7 +251,7 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
         return saved[0], saved[1]
     if not halve:
         return i, "failed"
-    half_end = tail if tail is not None else j  # halves of the speaker's own words
+    half_end = optional if optional is not None else j  # halves of the speaker's own words
     if half_end - i > 1:
         # Half of the window's own words: never a half of only the optional words
         # of the turn before, or those a hand-over gives again.

@@ -142,6 +142,32 @@ def test_a_window_may_start_at_any_of_the_words_said_before() -> None:
     assert aligner.align(own, window, start, starts=[0]) is not None
 
 
+def test_a_long_turn_is_aligned_about_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:
+    """The sample's words as one speaker's two-minute turn (with its long pauses):
+    each window takes the speaker's next words at its end, so the speech after a
+    window's words is not aligned again and again. Before, the windows held three
+    times the turn's audio; the words are where they are either way."""
+    transcript = tmp_path / "one.txt"
+    transcript.write_text("[00:00:05] Tobias Macey:\n" + " ".join(t.text for t in TURNS)
+                          + "\n", encoding="utf-8")
+    seconds: list[float] = []
+    real = WindowAligner.align
+
+    def counted(self: WindowAligner, tokens: list[str], pcm: bytes, *args: object,
+                **kwargs: object) -> object:
+        seconds.append(len(pcm) / (2 * RATE))
+        return real(self, tokens, pcm, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(WindowAligner, "align", counted)
+    result = align(read_transcript(transcript), EPISODE, jobs=1, repair=False)
+    span = result.words[-1].end - result.words[0].start
+    assert sum(seconds) <= 1.5 * span, (sum(seconds), span)
+    found = sentence_starts(result.words)
+    figures = summary([abs(f - s["start"]) for f, s in zip(found, TRUTH, strict=True)])
+    assert figures["median"] <= 0.05 and figures["worst"] <= 0.5, figures
+
+
 def test_a_word_not_said_leaves_no_path_unless_words_may_be_skipped() -> None:
     """One word the speaker did not say (or said unlike any dictionary entry) leaves
     no path through the window at all; with skips it comes back as None and the
