@@ -83,6 +83,9 @@ FIRST_TRY = ATTEMPTS[0][0]
 #: Only then: where the halves fit, a path that may skip words fits worse (on the
 #: flite episode it skipped five words of a sentence and started it 2.3 s late).
 SKIPPING = ("normal", 1.8)
+#: How many times a window that does not fit is tried before it is halved: the
+#: attempts, then once with single words that may be skipped (see align_chunk).
+TRIES = len(ATTEMPTS) + 1
 
 
 def aligner_for(settings: str) -> WindowAligner:
@@ -120,6 +123,11 @@ class WindowAudio:
         #: the model hears badly fails whole windows again and again, each costing
         #: seconds (the benchmark's speaker with a cold: 71 failed windows of 20 s).
         self.cap: int | None = None
+        #: Every turn has its own time (not an untimed walk). Only then may a window
+        #: be fitted with single words left out before it is halved: in an untimed
+        #: walk, such a fit of a hard voice's last window put its last words on the
+        #: next speaker's first, the next turn opened after them, and was lost.
+        self.anchored = not job.breaks
 
     def fresh(self, words: int) -> None:
         """Start another speaker's turn (an untimed transcript): its own budget."""
@@ -129,8 +137,8 @@ class WindowAudio:
 
     def hopeless(self) -> bool:
         return self.failures >= self.budget or (
-            self.failures >= HOPELESS_WINDOWS * len(ATTEMPTS)
-            and self.failures > len(ATTEMPTS) * self.successes)
+            self.failures >= HOPELESS_WINDOWS * TRIES
+            and self.failures > TRIES * self.successes)
 
     def read(self, start: float, end: float) -> tuple[bytes, float]:
         start = max(0.0, start)
@@ -145,8 +153,8 @@ def estimate(words: Sequence[str]) -> float:
 
 
 def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, start: float,
-         end: float, settings: str, tail: int | None = None, skips: bool = False
-         ) -> list[TokenTime | None] | None:
+         end: float, settings: str, tail: int | None = None, skips: bool = False,
+         isolated: bool = False) -> list[TokenTime | None] | None:
     """Align the tokens of words[i:j] in the audio from ``start`` to ``end``.
 
     Words of the neighbouring turns in the window are optional at its edges: the
@@ -154,7 +162,9 @@ def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, 
     those after them. (Letting a window's path end before its last own words too,
     which are aligned again in the next window anyway, lost the way: the audio of the
     words left out was then spread over the words before them.) With ``tail``, the
-    words from there on are the next speaker's, optional in the same way.
+    words from there on are the next speaker's, optional in the same way. With
+    ``skips`` and ``isolated``, a path that leaves out two of the window's own tokens
+    in a row does not fit.
     """
     if audio.hopeless():
         return None
@@ -170,11 +180,27 @@ def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, 
     found = aligner_for(settings).align(flat, pcm, offset, starts, ends, skips)
     if found is not None and audio.bar is not None and mean_score(found) < audio.bar:
         found = None  # the words forced onto other speech: as bad as no fit
+    if found is not None and isolated and _skipped_run(found[max(starts):min(ends)]) > 1:
+        found = None
     if found is None:
         audio.failures += 1
     else:
         audio.successes += 1
     return found
+
+
+def _skipped_run(found: Sequence[TokenTime | None]) -> int:
+    """The longest run of tokens left out of a path.
+
+    >>> t = TokenTime("a", 0.0, 0.1, -1.0)
+    >>> _skipped_run([t, None, t, None, None, t]), _skipped_run([t])
+    (2, 0)
+    """
+    longest = run = 0
+    for token in found:
+        run = run + 1 if token is None else 0
+        longest = max(longest, run)
+    return longest
 
 
 def chunk_end(words: Sequence[str], i: int, cap: int | None = None) -> int:
@@ -225,11 +251,13 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
     if not any(tokens[i:j]):
         return j, "aligned"  # nothing to say (dashes); timed from the neighbours
 
-    def attempt(settings: str, stretch: float, skips: bool = False) -> int | None:
+    def attempt(settings: str, stretch: float, skips: bool = False, isolated: bool = False
+                ) -> int | None:
         """The index up to which words are trusted when the window fits, else None."""
         end = limit if last else min(limit, cursor + lead_in + expected * stretch + 1.0
                                      + reach)
-        found = try_window(tokens, i, j, audio, cursor, end, settings, optional, skips)
+        found = try_window(tokens, i, j, audio, cursor, end, settings, optional, skips,
+                           isolated)
         if found is None:
             return None
         record(found, tokens, i, j, times)
@@ -246,6 +274,9 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
             elif number == 0 and audio.cap is not None:
                 audio.cap *= 2
             return trusted, "aligned" if number == 0 else "retried"
+    if audio.anchored and (trusted := attempt(*SKIPPING, skips=True, isolated=True)) \
+            is not None:
+        return trusted, "retried"
     if rescue is not None and (saved := rescue()) is not None:
         audio.moved_back = saved[2]
         return saved[0], saved[1]
