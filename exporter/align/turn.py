@@ -7,9 +7,10 @@ first window also holds the last words of the turn before, and its last window t
 first words of the turn after, both optional (see :mod:`exporter.align.sphinx`), so
 that where one speaker hands over to the next is found from the audio.
 
-A window that fails is tried again with wide beams, then in halves, and when every
-half fails, once more with words that may be left out of the path (a word swallowed
-in fast speech leaves no path at all). Words that still cannot be aligned are spread
+A window that fails is tried again with wide beams, then (in a timed turn) with
+single words that may be left out of the path (a word swallowed in fast speech
+leaves no path at all), then in halves, and when every half fails, once more with
+runs of words that may be left out. Words that still cannot be aligned are spread
 over the time between their aligned neighbours by their speaking time; they are
 marked "interpolated", never dropped.
 

@@ -2,8 +2,9 @@
 
 Pocketsphinx gets windows of about 12 s of speech at a time (whole turns of minutes
 fail outright, and cost grows faster than the window). A window is tried with the
-decoder's normal settings, then longer, then with wide beams, then in halves, and
-last with words that may be skipped; a window that fits far worse than the
+decoder's normal settings, then longer, then with wide beams, then (a timed turn's)
+with single words that may be skipped, then in halves, and last with any words that
+may be skipped; a window that fits far worse than the
 episode's bar is a chance fit and counts as a failure. The walk from window to
 window is :mod:`exporter.align.turn`'s.
 """
