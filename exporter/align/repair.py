@@ -261,11 +261,11 @@ def window_bars(turns: Sequence[Turn], repaired: Repair) -> list[float]:
     for k, score in vouched.items():
         by_speaker.setdefault(turns[k].speaker, []).append(score)
     for k, turn in enumerate(turns):
-        score = vouched.get(k)
-        if score is None and turn.speaker in by_speaker:
-            score = statistics.median(by_speaker[turn.speaker])
-        if score is not None:
-            bars[k] = max(min(bars[k], score * CHANCE_RATIO), CHANCE_BAR)
+        scale = vouched.get(k)
+        if scale is None and turn.speaker in by_speaker:
+            scale = statistics.median(by_speaker[turn.speaker])
+        if scale is not None:
+            bars[k] = max(min(bars[k], scale * CHANCE_RATIO), CHANCE_BAR)
     return bars
 
 
