@@ -139,8 +139,10 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
     if job.before:
         reach = CONTEXT_REACH / 2
         cursor = audio.audio.quiet_point(job.start - BEFORE - reach, reach)
+        audio.lead_in = BEFORE + reach
     else:
         cursor = audio.quiet_point(job.start - BEFORE)
+        audio.lead_in = BEFORE
     limit = audio.audio.quiet_point(job.limit - CONTEXT_REACH / 2, CONTEXT_REACH / 2) \
         if job.after else job.limit
     # Running sums of speaking time, so that pace is measured in constant time

@@ -88,7 +88,10 @@ def test_align_command_writes_the_word_document(tmp_path: Path) -> None:
     assert data["insertions"] == [] and data["review"] == []
     assert set(data["words"][0]) == {"word", "start", "end", "speaker", "turn", "method"}
     assert len(data["turns"]) == 5
-    assert all(t["method"] == "aligned" and t["confidence"] == 1.0 for t in data["turns"])
+    # "retried": a window fitted at its second try (how often depends on where the
+    # windows are cut), not a doubt; every turn must be sure.
+    assert all(t["method"] in ("aligned", "retried") and t["confidence"] == 1.0
+               for t in data["turns"])
 
 
 @pytest.mark.parametrize("content", [b"not audio at all\n" * 100, b""])
