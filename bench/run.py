@@ -1,8 +1,10 @@
 """Benchmark: ``exporter run`` end to end, and ``exporter run --batch``.
 
 1. ``exporter run`` on the full-length synthetic episode (42 minutes, made and cached
-   by bench/align.py): wall time and peak memory, set against a plain ffmpeg decode
-   of the same file measured in the same run.
+   by bench/align.py) and on the real-speech episode (8.5 minutes, six real voices,
+   built by bench/real_episode.py where ../shared/corpus is): wall time and peak
+   memory, set against a plain ffmpeg decode of the same file measured in the same
+   run.
 2. ``exporter run --batch`` over 20 copies of the bundled sample episode, with
    ``--jobs 1`` and ``--jobs 2``: episodes per minute.
 
@@ -15,6 +17,7 @@ Run: ``.venv/bin/python bench/run.py [--copies N]``
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
@@ -25,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from align import episode
 from common import ROOT, decode_command
+from real_episode import CORPUS, build
 
 EXPORTER = [sys.executable, "-m", "exporter"]
 
@@ -37,12 +41,29 @@ def measured(command: list[str]) -> tuple[float, float]:
     """
     probe = ("import resource, subprocess, sys, time\n"
              "start = time.perf_counter()\n"
-             "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+             "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
              "wall = time.perf_counter() - start\n"
-             "print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n")
+             "print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,"
+             " done.returncode)\n")
     out = subprocess.run([sys.executable, "-c", probe, *command], check=True,
                          capture_output=True, text=True).stdout.split()
+    # 3: finished, with turns to review (low confidence); anything else failed.
+    if int(out[2]) not in (0, 3):
+        raise SystemExit(f"{' '.join(command)} exited {out[2]}")
     return float(out[0]), float(out[1])
+
+
+def run_once(name: str, audio: Path, duration: float, work: Path) -> None:
+    """``exporter run`` on one episode, against a plain decode of it."""
+    floor, floor_rss = measured(decode_command(audio))
+    wall, rss = measured([*EXPORTER, "-q", "run", str(audio.with_suffix(".txt")), str(audio),
+                          "-o", str(work / audio.stem)])
+    print(f"exporter run, {name} ({audio.name}, {duration / 60:.1f} min):")
+    print(f"  wall {wall:.1f} s = {duration / wall:.0f}x realtime; peak RSS {rss:.0f} MB")
+    print(f"  plain ffmpeg decode of the same file: {floor:.1f} s, {floor_rss:.0f} MB; "
+          f"run / decode = {wall / floor:.0f}x the time, {rss / floor_rss:.1f}x the memory")
+    files = sorted(p.name for p in (work / audio.stem).iterdir())
+    print(f"  wrote {len(files)} files: {', '.join(files)}")
 
 
 def main() -> None:
@@ -50,19 +71,15 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=20)
     args = parser.parse_args()
     audio = episode(False)
-    transcript = audio.with_suffix(".txt")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        floor, floor_rss = measured(decode_command(audio))
-        wall, rss = measured([*EXPORTER, "-q", "run", str(transcript), str(audio), "-o",
-                              str(work / "full")])
-        duration = 42.4 * 60
-        print(f"exporter run, full-length episode ({audio.name}, 42.4 min):")
-        print(f"  wall {wall:.1f} s = {duration / wall:.0f}x realtime; peak RSS {rss:.0f} MB")
-        print(f"  plain ffmpeg decode of the same file: {floor:.1f} s, {floor_rss:.0f} MB; "
-              f"run / decode = {wall / floor:.0f}x the time, {rss / floor_rss:.1f}x the memory")
-        files = sorted(p.name for p in (work / "full").iterdir())
-        print(f"  wrote {len(files)} files: {', '.join(files)}")
+        run_once("full-length synthetic episode", audio, 42.4 * 60, work)
+        if CORPUS.is_dir():
+            real = build()["plain"]
+            truth = json.loads(real.with_suffix(".truth.json").read_text())
+            run_once("real-speech episode", real, truth["duration"], work)
+        else:
+            print(f"real-speech episode: skipped, no corpus at {CORPUS}")
 
         catalogue = work / "catalogue"
         catalogue.mkdir()
