@@ -10,10 +10,13 @@ against the truth:
 - the offset and the cuts found, next to the truth;
 - for ``intro`` and ``late``: how far every word lands from where the ``plain``
   variant put it (the same audio under another transcript clock);
+- with ``--nudge S``: the plain variant again under a clock S seconds off (times
+  rounded otherwise, or a clock a little off; repair off, so that only the clock
+  differs), and how far every word lands from the plain run;
 - wall time, realtime factor, and a plain ffmpeg decode of the same file in the same
   run (the floor).
 
-Run: ``.venv/bin/python bench/align_real.py [VARIANT ...] [--jobs N]``
+Run: ``.venv/bin/python bench/align_real.py [VARIANT ...] [--jobs N] [--nudge S ...]``
 (variants: plain intro late cut untimed; default: all).
 """
 
@@ -118,9 +121,22 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("variants", nargs="*", default=list(VARIANTS))
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--nudge", type=float, action="append", default=[])
     args = parser.parse_args()
     paths = build()
     results: dict[str, Alignment] = {}
+    if args.nudge:
+        transcript = read_transcript(paths["plain"].with_suffix(".txt"))
+        plain = align(transcript, paths["plain"], jobs=args.jobs, repair=False)
+        for nudge in args.nudge:
+            other = align(transcript, paths["plain"], jobs=args.jobs, offset=nudge,
+                          repair=False)
+            low = [f"{t.index + 1} ({t.confidence:.0%})" for t in other.turns
+                   if t.confidence < LOW]
+            print(f"plain, clock {nudge:+.2f} s off, repair off: low confidence: "
+                  f"{', '.join(low) or 'none'}")
+            invariance(plain, other, 0.0, f"clock {nudge:+.2f} s")
+        return
     for name in args.variants:
         try:
             results[name], _ = measure(name, paths[name], args.jobs)
