@@ -21,6 +21,7 @@ from itertools import takewhile
 
 from exporter.align import repair
 from exporter.align.audio import DecodedAudio, decode
+from exporter.align.bars import window_bars
 from exporter.align.estimate import monotonic
 from exporter.align.turn import (
     AFTER,
@@ -108,7 +109,7 @@ def _align_with(transcript: Transcript, decoded: DecodedAudio,
     # With the times trusted, the probes still tell chance fits (wrong audio) apart.
     found = repair.find_insertions(turns, decoded, offset, run, search=repair_times)
     shifts, insertions = found.shifts, found.insertions
-    bars = repair.window_bars(turns, found)
+    bars = window_bars(turns, found.bars, found.probes, found.shifts)
     for moved, seconds in insertions:
         if seconds > 0:
             warnings.append(f"{seconds:.1f} s of audio that is not in the transcript comes "

@@ -18,12 +18,19 @@ are made in order, so the result does not depend on the number of workers.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter.align.audio import DecodedAudio
+from exporter.align.bars import (
+    CHANCE_RATIO,
+    VOUCH_EARLY,
+    VOUCH_LATE,
+    WORST_REFERENCE,
+    alike,
+    episode_bars,
+)
 from exporter.align.sphinx import WindowAligner, mean_score
 from exporter.align.text import tokens_for
 from exporter.align.window import aligner_for
@@ -72,25 +79,11 @@ def _score_at(aligner: WindowAligner, tokens: list[str], seconds: float, audio: 
 
 # Insertions: audio added mid-episode (an ad break) after the transcript was made.
 
-#: A probe whose score is this many times the typical one (scores are negative) is
-#: a chance fit, not the words: on the benchmark, probes where the words are spoken
-#: score -10,000 to -31,000 and chance fits -45,000 to -65,000.
-CHANCE_RATIO = 1.6
 #: Insertions (audio added) and cuts (audio removed after transcription) are
 #: searched for in widening ranges of seconds after and before where a turn should
 #: be, so that a short break or cut costs a short search.
 SEARCH_RANGES = ((2.0, 64.0), (-64.0, -2.0), (64.0, 240.0), (-240.0, -64.0), (240.0, 900.0),
                  (-900.0, -240.0))
-#: The worst typical score a real fit is allowed. On the synthetic and the
-#: real-speech benchmarks, real probes score -15,000 to -35,000 (the worst: a
-#: LibriVox reader in a noisy room, a speaker with a cold) and chance fits -35,000 to
-#: -58,000, so this is where the episode's typical fit stops being believable.
-WORST_REFERENCE = -30_000.0
-#: The bar when the episode's own scale looks like chance (another episode's audio,
-#: or silence): a fit this poor is chance whatever the voice. The worst real windows
-#: measured (a noisy LibriVox reader, a speaker with a cold in another room) score
-#: -37,000; chance fits on clean voices -40,000 to -58,000.
-CHANCE_BAR = -40_000.0
 MIN_PROBE_WORDS = 4
 
 
@@ -149,7 +142,7 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
                 for job in _probe_jobs(turns[k], [shift], audio, _before(turns, k))]
 
     found = dict(zip(probed, run(jobs(probed, offset)), strict=True))
-    bars = _bars(turns, found)
+    bars = episode_bars(turns, found)
     if not search:
         return Repair([offset] * len(turns), [], bars, found)
 
@@ -191,82 +184,6 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
             shifts[index] = shift
         position += 1
     return Repair(shifts, insertions, bars, found)
-
-
-def _bars(turns: Sequence[Turn], found: dict[int, tuple[float, float] | None]) -> list[float]:
-    """The score below which a fit of each turn is chance.
-
-    Scores depend on the voice, the microphone and the room: a clean studio voice
-    fits at -10,000 a frame, a LibriVox reader in a noisy room at -30,000, and
-    chance fits on the clean voice score like that. The episode's scale comes from
-    its opening turns (or the better half of all); a speaker whose probes all score
-    alike sets their own bar, never stricter than the episode's. When the episode's
-    scale is chance, the audio is not this transcript's, and a fixed bar applies to
-    all.
-    """
-    def reference(scores: list[float]) -> float:
-        ordered = sorted(scores, reverse=True)
-        return ordered[: max(1, len(ordered) // 2)][-1]
-
-    scores = [got[0] for got in found.values() if got is not None]
-    # The opening turns are where the offset search checked the times hold; when all
-    # of them fit, they set the scale even if most later turns are displaced (audio
-    # cut early in the episode moves every turn after it out of its probe's reach).
-    opening = [found[k] for k in sorted(found)[:3]]
-    if len(opening) == 3 and all(got is not None for got in opening):
-        overall = reference([got[0] for got in opening if got is not None])
-    else:
-        overall = reference(scores) if scores else WORST_REFERENCE * 2
-    if overall < WORST_REFERENCE:
-        return [CHANCE_BAR] * len(turns)
-    by_speaker: dict[str, list[float]] = {}
-    for k, got in found.items():
-        if got is not None:
-            by_speaker.setdefault(turns[k].speaker, []).append(got[0])
-    # A speaker sets their own (laxer) scale only when all their probes score alike:
-    # a voice that fits worse everywhere. Probes that score far apart are some right
-    # and some displaced (after a cut or a break), and chance fits must not lower it.
-    own = {speaker: max(statistics.median(s), WORST_REFERENCE)
-           for speaker, s in by_speaker.items()
-           if len(s) >= 2 and min(s) >= max(s) * CHANCE_RATIO}
-    # Never laxer than a fit that is chance whatever the voice.
-    bars = [max(min(overall, own.get(turn.speaker, overall)) * CHANCE_RATIO, CHANCE_BAR)
-            for turn in turns]
-    return bars
-
-
-def window_bars(turns: Sequence[Turn], repaired: Repair) -> list[float]:
-    """The score below which a window inside each turn is a chance fit.
-
-    A turn whose opening words were found where its (repaired) time puts them, with
-    a score short of chance, sets its own scale: one speaker can record in two rooms
-    (or with a cold), and the worse room must not make the right words look like
-    chance. A turn whose probe did not vouch for it (it opened in a word of the
-    speaker before and lost its way, or the turn is too short to probe) takes the
-    scale its speaker's other turns vouched for: on the real-speech benchmark, a
-    clock 0.3 s earlier made one clean reader's probe score -46,000, the episode's
-    bar (-11,800) then rejected every window of the turn (-14,000) and it was lost.
-    Not when the episode's scale itself is chance: there the probes land near their
-    times only because that is where they look.
-    """
-    bars = list(repaired.bars)
-    if bars and all(bar == CHANCE_BAR for bar in bars):
-        return bars
-    vouched: dict[int, float] = {}
-    for k, got in repaired.probes.items():
-        if got is not None and got[0] >= CHANCE_BAR \
-                and -VOUCH_EARLY <= got[1] - (turns[k].start + repaired.shifts[k]) <= VOUCH_LATE:
-            vouched[k] = got[0]
-    by_speaker: dict[str, list[float]] = {}
-    for k, score in vouched.items():
-        by_speaker.setdefault(turns[k].speaker, []).append(score)
-    for k, turn in enumerate(turns):
-        scale = vouched.get(k)
-        if scale is None and turn.speaker in by_speaker:
-            scale = statistics.median(by_speaker[turn.speaker])
-        if scale is not None:
-            bars[k] = max(min(bars[k], scale * CHANCE_RATIO), CHANCE_BAR)
-    return bars
 
 
 def _probe_jobs(turn: Turn, shifts: Sequence[float], audio: DecodedAudio,
@@ -335,10 +252,6 @@ def _search(turn: Turn, following: Turn | None, audio: DecodedAudio, shift: floa
     return None
 
 
-#: Where a turn's opening words must be found, against its time, for the turn to set
-#: its own bar: up to the probe window's lead before it, and a rounded-down second
-#: plus a pause after it.
-VOUCH_EARLY, VOUCH_LATE = 3.0, 2.0
 #: How far apart the lags of the first turns behind their times may be for the
 #: lag to be one offset: rounding down to whole seconds spreads them by up to one.
 LAG_SPREAD = 1.5
@@ -350,7 +263,7 @@ def find_offset(turns: Sequence[Turn], audio: DecodedAudio, run: Runner = serial
     """Seconds of audio before the transcript's zero (an intro added later).
 
     The opening words of the first three turns are checked where the transcript puts
-    them; when all are there with scores like the words (see _alike), and found at
+    them; when all are there with scores like the words (see bars.alike), and found at
     the same lag behind their times, that lag is the offset (0 when under a second, the usual lag of
     speech behind a rounded-down timestamp). Otherwise the first turn is searched
     for, and the shift is taken when the next turn is found at it too.
@@ -363,7 +276,7 @@ def find_offset(turns: Sequence[Turn], audio: DecodedAudio, run: Runner = serial
     fits = [(turns[k].speaker, g[0], g[1] - turns[k].start)
             for k, g in zip(probed, got, strict=True) if g is not None]
     lags = sorted(lag for _, _, lag in fits)
-    if len(fits) == len(got) and _alike([(speaker, score) for speaker, score, _ in fits]) \
+    if len(fits) == len(got) and alike([(speaker, score) for speaker, score, _ in fits]) \
             and lags[-1] - lags[0] <= LAG_SPREAD:
         lag = lags[len(lags) // 2]
         return round(lag, 1) if not -1.0 <= lag < 1.5 else 0.0
@@ -376,25 +289,6 @@ def find_offset(turns: Sequence[Turn], audio: DecodedAudio, run: Runner = serial
         return 0.0
     shift = located - turns[probed[0]].start
     return round(shift, 1) if abs(shift) >= 1.0 else 0.0
-
-
-def _alike(scored: Sequence[tuple[str, float]]) -> bool:
-    """Whether the opening probes fit like the words, not by chance: none as poorly as
-    chance fits whatever the voice, and each speaker's probes alike. Two voices need
-    not score alike: the sample's guest fits at -28,800 against its host's -17,900,
-    and held to the host's scale, every run of it searched 53 probes (4 of its 6 s)
-    to confirm an offset of 0.
-
-    >>> _alike([("A", -19_000.0), ("B", -28_800.0), ("A", -17_900.0)])
-    True
-    >>> _alike([("A", -19_000.0), ("A", -45_000.0)]), _alike([("A", -19_000.0), ("B", -45_000.0)])
-    (False, False)
-    """
-    by_speaker: dict[str, list[float]] = {}
-    for speaker, score in scored:
-        by_speaker.setdefault(speaker, []).append(score)
-    return all(score >= CHANCE_BAR for _, score in scored) and all(
-        min(scores) >= max(scores) * CHANCE_RATIO for scores in by_speaker.values())
 
 
 #: Where an untimed transcript's first words are looked for: an intro of up to ten

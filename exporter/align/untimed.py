@@ -19,6 +19,7 @@ from itertools import pairwise
 
 from exporter.align import repair
 from exporter.align.audio import DecodedAudio
+from exporter.align.bars import CHANCE_BAR
 from exporter.align.estimate import clip_runs, fill, monotonic
 from exporter.align.text import tokens_for
 from exporter.align.turn import TurnJob, align_turn, judge, locator, said
@@ -131,5 +132,5 @@ def _job(turns: Sequence[Turn], firsts: Sequence[int], words: Sequence[str], a: 
     # No probes set a scale for this episode's voices: only fits that are chance
     # whatever the voice are refused.
     return TurnJob(0, "", tuple(words[firsts[a]:end]), at, limit, str(decoded.path),
-                   decoded.samples, repair.CHANCE_BAR, tuple(before), tuple(after),
+                   decoded.samples, CHANCE_BAR, tuple(before), tuple(after),
                    until if after else None, breaks)

@@ -9,15 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from exporter.align.audio import DecodedAudio, decode
-from exporter.align.repair import (
-    CHANCE_BAR,
-    CHANCE_RATIO,
-    ProbeJob,
-    Repair,
-    find_offset,
-    serial,
-    window_bars,
-)
+from exporter.align.bars import CHANCE_BAR, CHANCE_RATIO, window_bars
+from exporter.align.repair import ProbeJob, find_offset, serial
 from exporter.model import Turn
 from exporter.readers import read_transcript
 from tests.conftest import EPISODE, EPISODE_TRANSCRIPT, ffmpeg_exe
@@ -38,12 +31,13 @@ TURNS = [Turn(0.0, "A", TEXT), Turn(20.0, "B", TEXT), Turn(40.0, "A", TEXT),
 EPISODE_BAR = -8_000.0 * CHANCE_RATIO
 
 
-def repaired(probes: dict[int, tuple[float, float] | None]) -> Repair:
-    return Repair([0.0] * len(TURNS), [], [EPISODE_BAR] * len(TURNS), probes)
+def judged(probes: dict[int, tuple[float, float] | None],
+           episode: float = EPISODE_BAR) -> list[float]:
+    return window_bars(TURNS, [episode] * len(TURNS), probes, [0.0] * len(TURNS))
 
 
 def test_a_turn_found_where_its_time_puts_it_sets_its_own_bar() -> None:
-    bars = window_bars(TURNS, repaired({1: (-15_000.0, 20.4)}))
+    bars = judged({1: (-15_000.0, 20.4)})
     assert bars[1] == -15_000.0 * CHANCE_RATIO
     assert bars[0] == EPISODE_BAR
 
@@ -55,25 +49,23 @@ def test_a_turn_whose_probe_lost_its_way_takes_its_speakers_scale() -> None:
     turn is too short to probe at all."""
     probes = {0: (-8_000.0, 0.5), 1: (-15_000.0, 20.4), 2: (-8_000.0, 40.3),
               3: (-17_000.0, 60.6), 4: (-46_000.0, 80.2)}
-    bars = window_bars(TURNS, repaired(probes))
+    bars = judged(probes)
     assert bars[4] == bars[5] == -16_000.0 * CHANCE_RATIO
     assert bars[2] == EPISODE_BAR  # A's turns keep the clean scale
 
 
 def test_probes_found_far_from_their_times_vouch_for_no_one() -> None:
     probes = {1: (-15_000.0, 35.0), 3: None}
-    assert window_bars(TURNS, repaired(probes)) == [EPISODE_BAR] * len(TURNS)
+    assert judged(probes) == [EPISODE_BAR] * len(TURNS)
 
 
 def test_no_bar_is_laxer_than_chance() -> None:
-    bars = window_bars(TURNS, repaired({1: (-38_000.0, 20.4)}))
+    bars = judged({1: (-38_000.0, 20.4)})
     assert bars[1] == bars[3] == CHANCE_BAR
 
 
 def test_audio_that_is_not_the_transcripts_keeps_the_chance_bar() -> None:
-    chance = Repair([0.0] * len(TURNS), [], [CHANCE_BAR] * len(TURNS),
-                    {1: (-15_000.0, 20.4)})
-    assert window_bars(TURNS, chance) == [CHANCE_BAR] * len(TURNS)
+    assert judged({1: (-15_000.0, 20.4)}, CHANCE_BAR) == [CHANCE_BAR] * len(TURNS)
 
 
 def test_three_voices_found_at_their_times_are_the_offset_without_a_search() -> None:
