@@ -11,7 +11,7 @@ being laxer than chance. :mod:`exporter.align.repair` probes, this module judges
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from exporter.model import Turn
 
@@ -33,6 +33,19 @@ CHANCE_BAR = -40_000.0
 #: its own bar: up to the probe window's lead before it, and a rounded-down second
 #: plus a pause after it.
 VOUCH_EARLY, VOUCH_LATE = 3.0, 2.0
+
+
+def _by_speaker(scored: Iterable[tuple[str, float]]) -> dict[str, list[float]]:
+    by_speaker: dict[str, list[float]] = {}
+    for speaker, score in scored:
+        by_speaker.setdefault(speaker, []).append(score)
+    return by_speaker
+
+
+def _scores_alike(scores: Sequence[float]) -> bool:
+    """Whether no score is CHANCE_RATIO times worse than the best (one voice fitting
+    where it is said, not some fits right and some by chance)."""
+    return min(scores) >= max(scores) * CHANCE_RATIO
 
 
 def episode_bars(turns: Sequence[Turn], found: dict[int, tuple[float, float] | None]
@@ -62,16 +75,14 @@ def episode_bars(turns: Sequence[Turn], found: dict[int, tuple[float, float] | N
         overall = reference(scores) if scores else WORST_REFERENCE * 2
     if overall < WORST_REFERENCE:
         return [CHANCE_BAR] * len(turns)
-    by_speaker: dict[str, list[float]] = {}
-    for k, got in found.items():
-        if got is not None:
-            by_speaker.setdefault(turns[k].speaker, []).append(got[0])
+    by_speaker = _by_speaker((turns[k].speaker, got[0]) for k, got in found.items()
+                             if got is not None)
     # A speaker sets their own (laxer) scale only when all their probes score alike:
     # a voice that fits worse everywhere. Probes that score far apart are some right
     # and some displaced (after a cut or a break), and chance fits must not lower it.
     own = {speaker: max(statistics.median(s), WORST_REFERENCE)
            for speaker, s in by_speaker.items()
-           if len(s) >= 2 and min(s) >= max(s) * CHANCE_RATIO}
+           if len(s) >= 2 and _scores_alike(s)}
     # Never laxer than a fit that is chance whatever the voice.
     bars = [max(min(overall, own.get(turn.speaker, overall)) * CHANCE_RATIO, CHANCE_BAR)
             for turn in turns]
@@ -104,9 +115,7 @@ def window_bars(turns: Sequence[Turn], episode: Sequence[float],
         if got is not None and got[0] >= CHANCE_BAR \
                 and -VOUCH_EARLY <= got[1] - (turns[k].start + shifts[k]) <= VOUCH_LATE:
             vouched[k] = got[0]
-    by_speaker: dict[str, list[float]] = {}
-    for k, score in vouched.items():
-        by_speaker.setdefault(turns[k].speaker, []).append(score)
+    by_speaker = _by_speaker((turns[k].speaker, score) for k, score in vouched.items())
     for k, turn in enumerate(turns):
         scale = vouched.get(k)
         if scale is None and turn.speaker in by_speaker:
@@ -128,8 +137,5 @@ def alike(scored: Sequence[tuple[str, float]]) -> bool:
     >>> alike([("A", -19_000.0), ("A", -45_000.0)]), alike([("A", -19_000.0), ("B", -45_000.0)])
     (False, False)
     """
-    by_speaker: dict[str, list[float]] = {}
-    for speaker, score in scored:
-        by_speaker.setdefault(speaker, []).append(score)
     return all(score >= CHANCE_BAR for _, score in scored) and all(
-        min(scores) >= max(scores) * CHANCE_RATIO for scores in by_speaker.values())
+        _scores_alike(scores) for scores in _by_speaker(scored).values())

@@ -263,10 +263,11 @@ def find_offset(turns: Sequence[Turn], audio: DecodedAudio, run: Runner = serial
     """Seconds of audio before the transcript's zero (an intro added later).
 
     The opening words of the first three turns are checked where the transcript puts
-    them; when all are there with scores like the words (see bars.alike), and found at
-    the same lag behind their times, that lag is the offset (0 when under a second, the usual lag of
-    speech behind a rounded-down timestamp). Otherwise the first turn is searched
-    for, and the shift is taken when the next turn is found at it too.
+    them; when all are there with scores like the words (see bars.alike), and found
+    at the same lag behind their times, that lag is the offset (0 when under a
+    second, the usual lag of speech behind a rounded-down timestamp). Otherwise the
+    first turn is searched for, and the shift is taken when the next turn is found
+    at it too.
     """
     probed = [k for k, t in enumerate(turns) if len(t.words) >= MIN_PROBE_WORDS][:3]
     if not probed:

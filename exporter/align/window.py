@@ -4,9 +4,9 @@ Pocketsphinx gets windows of about 12 s of speech at a time (whole turns of minu
 fail outright, and cost grows faster than the window). A window is tried with the
 decoder's normal settings, then longer, then with wide beams, then (a timed turn's)
 with single words that may be skipped, then in halves, and last with any words that
-may be skipped; a window that fits far worse than the
-episode's bar is a chance fit and counts as a failure. The walk from window to
-window is :mod:`exporter.align.turn`'s.
+may be skipped; a window that fits far worse than the episode's bar is a chance fit
+and counts as a failure. The walk from window to window is
+:mod:`exporter.align.turn`'s.
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ class WindowAudio:
         #: audio whatever the transcript's clock. (Cut to the clock, a window under
         #: a clock 0.3 s later ended 0.3 s later, its last words took another path,
         #: and the windows after it followed: 3% of the real benchmark's words
-        #: moved by more than 20 ms, turn 8 aside; 1.4-2.4% now.)
+        #: moved by more than 20 ms, turn 8 aside; 1.3-2.4% now.)
         self.lead_in = 0.0
         self.failures = 0
         self.successes = 0
