@@ -9,8 +9,10 @@ that where one speaker hands over to the next is found from the audio.
 
 A window that fails is tried again with wide beams, then (in a timed turn) with
 single words that may be left out of the path (a word swallowed in fast speech
-leaves no path at all), then in halves, and when every half fails, once more with
-runs of words that may be left out. Words that still cannot be aligned are spread
+leaves no path at all), then aligned again from a few seconds back, where a run of
+words not in the audio may be jumped over (see :mod:`exporter.align.recover`),
+then in halves, and when every half fails, once more with runs of words that may
+be left out. Words that still cannot be aligned are spread
 over the time between their aligned neighbours by their speaking time; they are
 marked "interpolated", never dropped.
 
@@ -23,7 +25,7 @@ a timed turn's edges are.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -39,21 +41,19 @@ from exporter.align.edges import (
     start_after_pauses,
 )
 from exporter.align.estimate import clip_runs, fill
-from exporter.align.sphinx import TokenTime
+from exporter.align.recover import back_off, resync
 from exporter.align.text import tokens_for
 from exporter.align.window import (
     AHEAD_SECONDS,
     CONTEXT_REACH,
-    FIRST_TRY,
-    OVERLAP_WORDS,
+    CONTEXT_SECONDS,
     TurnJob,
     WindowAudio,
     align_chunk,
     aligner_for,
     chunk_end,
     estimate,
-    record,
-    try_window,
+    said,
 )
 from exporter.model import TurnAlignment, Word
 from exporter.speech import word_weight
@@ -63,11 +63,6 @@ __all__ = ["AFTER", "CONTEXT_REACH", "CONTEXT_SECONDS", "MIN_TURN_AUDIO", "TurnJ
 
 BEFORE = 1.0  # transcript times are often rounded; speech may start a little early
 AFTER = 0.3
-#: Words of the neighbouring turns are aligned with a turn's first and last windows,
-#: as many as take this long to say: more than the reach holds, because a window
-#: that holds speech of a word not given forces the turn's own words onto it, while
-#: words given beyond the window's edge only crowd at that edge.
-CONTEXT_SECONDS = 5.0
 #: A turn with less audio than this left before the end is not aligned.
 MIN_TURN_AUDIO = 0.5
 #: The slowest pace, against the estimate, that a turn's own length may suggest at
@@ -80,29 +75,10 @@ MAX_START_RATE = 1.6
 UNFOUND_SEARCHES = 2
 #: A run of this many words not found in the audio is reported, not just spread.
 UNMATCHED_WORDS = 6
-#: How far back (in time, over words already placed) a window that failed goes to
-#: align again, once per place: about half a window.
-BACK_OFF_SECONDS = 6.0
 
 
 #: Finds where the words given start, from (words, where they should, not before).
 Locate = Callable[[Sequence[str], float, float], float | None]
-
-
-def said(words: Iterable[str], seconds: float = CONTEXT_SECONDS) -> list[str]:
-    """The first of ``words`` (read lazily) that take ``seconds`` to say.
-
-    >>> said(["one", "two", "three"], 0.3)
-    ['one', 'two']
-    """
-    out: list[str] = []
-    spoken = 0.0
-    for word in words:
-        if spoken >= seconds:
-            break
-        out.append(word)
-        spoken += word_weight(word)
-    return out
 
 
 def locator(audio: DecodedAudio, run: repair.Runner = repair.serial) -> Locate:
@@ -173,9 +149,9 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
             # next speaker's turn).
             upto = next((b for b in breaks if b >= j), audio.own_end)
             ahead, j = j, j + len(said(words[j:upto], AHEAD_SECONDS))
-        back_off = partial(_back_off, words, tokens, i, cursor, limit, audio, times, rate)
+        rescue = partial(back_off, words, tokens, i, cursor, limit, audio, times, rate)
         trusted, used = align_chunk(words, tokens, i, j, cursor, limit, audio, times, rate,
-                                     rescue=back_off if i > lead else None, tail=tail,
+                                     rescue=rescue if i > lead else None, tail=tail,
                                      ahead=ahead if ahead is not None and j > ahead else None)
         _restore(audio, times)
         if audio.moved_back is not None:
@@ -183,7 +159,7 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
             # theirs; they were aligned again from earlier.
             cursor, audio.moved_back = audio.moved_back, None
         if used == "interpolated" and trusted == i + 1 and times[i] is None:
-            trusted = _resync(words, tokens, i, cursor, limit, audio, times, rate) \
+            trusted = resync(words, tokens, i, cursor, limit, audio, times, rate) \
                 or trusted
         if used != "aligned":
             method = "interpolated" if "interpolated" in (used, method) else "retried"
@@ -314,85 +290,3 @@ def _context_end(words: Sequence[str], start: int, breaks: Sequence[int]) -> int
     """The end of the words said in CONTEXT_SECONDS from ``start``, up to the next break."""
     stop = next((b for b in breaks if b > start), len(words))
     return start + len(said(words[start:stop]))
-
-
-def _resync(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float,
-            limit: float, audio: WindowAudio, times: list[tuple[float, float] | None],
-            rate: float) -> int | None:
-    """Find the first word after ``i`` that is spoken at the cursor.
-
-    ``words[i]`` could not be aligned even alone: perhaps a stretch of the
-    transcript is not in the audio (cut in the edit). Windows starting 1, 2, 4, ...
-    words further on are tried from the cursor, then the gap is narrowed down, so
-    the missing stretch is skipped (and reported) instead of being failed word by
-    word. Returns the index up to which words are trusted, or None.
-    """
-    def attempt(skip: int) -> tuple[int, int, list[TokenTime | None]] | None:
-        k = i + skip
-        end_k = chunk_end(words, k, audio.cap)
-        if not any(tokens[k:end_k]):
-            return None
-        last = end_k >= len(words)
-        end = limit if last else min(limit, cursor + estimate(words[k:end_k]) * rate * 1.25
-                                     + 1.0)
-        found = try_window(tokens, k, end_k, audio, cursor, end, FIRST_TRY)
-        if found is None:
-            return None
-        trusted = end_k if (last or end >= limit) else max(k + 1, end_k - OVERLAP_WORDS)
-        return k, trusted, found
-
-    failed, skip = 0, 1
-    best = None
-    while i + skip < len(words) and not audio.hopeless():
-        best = attempt(skip)
-        if best is not None:
-            break
-        failed, skip = skip, skip * 2
-    if best is None:
-        return None
-    while skip - failed > 1 and not audio.hopeless():
-        middle = (failed + skip) // 2
-        got = attempt(middle)
-        if got is None:
-            failed = middle
-        else:
-            skip, best = middle, got
-    k, trusted, found = best
-    record(found, tokens, k, chunk_end(words, k, audio.cap), times)
-    return trusted
-
-
-def _back_off(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float,
-              limit: float, audio: WindowAudio, times: list[tuple[float, float] | None],
-              rate: float) -> tuple[int, str, float] | None:
-    """Align again from BACK_OFF_SECONDS of words before ``i``, after a window at ``i`` failed.
-
-    A window holding more speech than its words (a speaker slower than the pace
-    so far, a word said unlike its dictionary entry) stretches its words over the
-    speech after them. When that reaches past the few words that are aligned again
-    anyway, the cursor ends up past words not yet aligned, and every window from it
-    fails. Going back once to words that were placed earlier in that window, and
-    aligning from there, finds the way again. Returns (trusted, how, new cursor).
-    """
-    if i in audio.backed_off:
-        return None
-    audio.backed_off.add(i)
-    b = i
-    while b - 1 > audio.lead and (earlier := times[b - 1]) is not None \
-            and earlier[0] > cursor - BACK_OFF_SECONDS:
-        b -= 1
-    previous = times[b - 1] if b > 0 else None
-    if b == i or previous is None:
-        return None
-    start = previous[1] - 0.05
-    placed = times[b:i]
-    times[b:i] = [None] * (i - b)
-    trusted, how = align_chunk(words, tokens, b, chunk_end(words, b, audio.cap), start,
-                               limit, audio, times, rate, halve=False)
-    if how == "failed":
-        times[b:i] = placed
-        return None
-    last = times[trusted - 1]
-    return trusted, "retried", last[1] - 0.05 if last is not None else start
-
-

@@ -11,7 +11,7 @@ and counts as a failure. The walk from window to window is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +42,11 @@ CONTEXT_REACH = 2.0
 FAILURE_BUDGET = 40
 #: How far a turn's first window may open from the planned time, to open in a pause.
 QUIET_RADIUS = 0.5
+#: Words of the neighbouring turns are aligned with a turn's first and last windows,
+#: as many as take this long to say: more than the reach holds, because a window
+#: that holds speech of a word not given forces the turn's own words onto it, while
+#: words given beyond the window's edge only crowd at that edge.
+CONTEXT_SECONDS = 5.0
 #: A turn whose first this-many windows all fail (every attempt of each) is not in
 #: this stretch of audio at all (the wrong episode, a break the repair did not
 #: find): real speech gives a success within the first few windows, and going on
@@ -116,7 +121,7 @@ class WindowAudio:
         self.failures = 0
         self.successes = 0
         self.budget = FAILURE_BUDGET + len(job.words) // 2
-        #: Where windows were aligned again from earlier (see _back_off), and the
+        #: Where windows were aligned again from earlier (see recover.back_off), and the
         #: cursor a back-off left, for the loop to take up.
         self.backed_off: set[int] = set()
         self.moved_back: float | None = None
@@ -156,13 +161,30 @@ class WindowAudio:
         return self.audio.quiet_point(around, QUIET_RADIUS)
 
 
+def said(words: Iterable[str], seconds: float = CONTEXT_SECONDS) -> list[str]:
+    """The first of ``words`` (read lazily) that take ``seconds`` to say.
+
+    >>> said(["one", "two", "three"], 0.3)
+    ['one', 'two']
+    """
+    out: list[str] = []
+    spoken = 0.0
+    for word in words:
+        if spoken >= seconds:
+            break
+        out.append(word)
+        spoken += word_weight(word)
+    return out
+
+
 def estimate(words: Sequence[str]) -> float:
     return sum(word_weight(w) for w in words)
 
 
 def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, start: float,
          end: float, settings: str, tail: int | None = None, skips: bool = False,
-         isolated: bool = False) -> list[TokenTime | None] | None:
+         isolated: bool = False, jump: tuple[int, Sequence[int], int] | None = None
+         ) -> list[TokenTime | None] | None:
     """Align the tokens of words[i:j] in the audio from ``start`` to ``end``.
 
     Words of the neighbouring turns in the window are optional at its edges: the
@@ -172,7 +194,9 @@ def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, 
     words left out was then spread over the words before them.) With ``tail``, the
     words from there on are the next speaker's, optional in the same way. With
     ``skips`` and ``isolated``, a path that leaves out two of the window's own tokens
-    in a row does not fit.
+    in a row does not fit. With ``jump`` (lo, landings, reach), the path starts at
+    words[i], may leave out one run of words from words[lo] on that ends at one of
+    ``landings`` (see WindowAligner.align), and ends anywhere after words[reach].
     """
     if audio.hopeless():
         return None
@@ -185,7 +209,13 @@ def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, 
         else sorted(set(bounds[max(0, audio.own_end - i):])) if j > audio.own_end \
         else [len(flat)]
     pcm, offset = audio.read(start, end)
-    found = aligner_for(settings).align(flat, pcm, offset, starts, ends, skips)
+    if jump is not None:
+        lo, landings, reach = jump
+        found = aligner_for(settings).align(
+            flat, pcm, offset, ends=sorted(set(bounds[reach - i + 1:])),
+            jump=(bounds[lo - i], sorted({bounds[k - i] for k in landings})))
+    else:
+        found = aligner_for(settings).align(flat, pcm, offset, starts, ends, skips)
     if found is not None and audio.bar is not None and mean_score(found) < audio.bar:
         found = None  # the words forced onto other speech: as bad as no fit
     if found is not None and isolated and _skipped_run(found[max(starts):min(ends)]) > 1:

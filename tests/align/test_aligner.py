@@ -191,10 +191,6 @@ def test_another_episodes_words_fit_only_by_chance(tmp_path: Path, trust: bool) 
     assert all(t.confidence < 0.5 for t in result.turns)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known regression of the turn-edge work: the run is still reported, but the first "
-    "three missing words are aligned onto the next sentence's speech, which is then "
-    "reported missing instead (issue 11 note)"))
 def test_words_that_are_not_in_the_audio_are_reported(tmp_path: Path) -> None:
     """A sentence the producer cut from the audio but not from the transcript."""
     text = EPISODE_TRANSCRIPT.read_text(encoding="utf-8")

@@ -95,3 +95,27 @@ def test_real_speakers_are_found_with_no_times_at_all(
     assert sum(e <= 0.15 for e in errors) >= len(errors) - 1, errors
     assert max(errors) <= 0.5, errors
     assert all(t.confidence >= 0.8 for t in result.turns)
+
+
+def test_a_sentence_not_in_the_audio_is_reported_and_the_rest_aligned(
+        episode: tuple[Path, Path, list[dict[str, object]]], tmp_path: Path) -> None:
+    """A sentence left in the transcript but cut from a real reader's audio: its words
+    are the ones reported, and the words after it keep their places."""
+    audio, notes, _ = episode
+    added = ("Purple elephants were dancing quietly beneath the frozen orange moon while "
+             "seven violins played.")
+    edited = tmp_path / "edited.txt"
+    edited.write_text(notes.read_text(encoding="utf-8").replace(
+        "for them. He was", f"for them. {added} He was", 1), encoding="utf-8")
+    plain = align(read_transcript(notes), audio, jobs=2)
+    result = align(read_transcript(edited), audio, jobs=2)
+    turn = result.turns[2]
+    assert turn.unmatched == ((22, 14),)
+    assert turn.confidence < 0.8  # reported as needing review
+    words = [w for w in result.words if w.turn == 2]
+    assert [w.text for w in words if w.method == "interpolated"] == added.split()
+    kept = [w for w in words if w.method == "aligned"]
+    before = [w for w in plain.words if w.turn == 2]
+    assert [w.text for w in kept] == [w.text for w in before]
+    moved = sorted(abs(a.start - b.start) for a, b in zip(kept, before, strict=True))
+    assert moved[len(moved) // 2] <= 0.02 and moved[-1] <= 0.3, moved

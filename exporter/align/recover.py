@@ -1,0 +1,164 @@
+"""Finding the way again after a window of a turn fails (runs in a worker).
+
+A window fails when its words are not where the walk expects them: the window
+before stretched its last words over speech that was not theirs (:func:`back_off`
+aligns again from earlier), the transcript holds words the audio does not (a
+sentence cut in the edit: :func:`back_off`'s window may jump over a run of them,
+and :func:`resync` skips longer stretches), or the voice is one the model hears
+badly (then nothing here helps, and :mod:`exporter.align.turn` spreads the words).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from exporter.align.sphinx import TokenTime
+from exporter.align.window import (
+    ATTEMPTS,
+    FIRST_TRY,
+    OVERLAP_WORDS,
+    WindowAudio,
+    align_chunk,
+    chunk_end,
+    estimate,
+    record,
+    said,
+    try_window,
+)
+
+__all__ = ["back_off", "resync"]
+
+#: How far back (in time, over words already placed) a window that failed goes to
+#: align again, once per place: about half a window.
+BACK_OFF_SECONDS = 6.0
+#: How far past a window that failed a run of words not in the audio may reach and
+#: still be jumped over in the back-off's window (see _jump): longer stretches are
+#: found by resync.
+JUMP_SECONDS = 20.0
+#: A jump lands only after a word ending in one of these: editors cut between
+#: sentences and clauses, and a landing at every word made the window's search
+#: 30 times slower (every word after a jump is a path to keep).
+CLAUSE_ENDS = frozenset(".?!,;:")
+
+
+def resync(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float,
+           limit: float, audio: WindowAudio, times: list[tuple[float, float] | None],
+           rate: float) -> int | None:
+    """Find the first word after ``i`` that is spoken at the cursor.
+
+    ``words[i]`` could not be aligned even alone: perhaps a stretch of the
+    transcript is not in the audio (cut in the edit). Windows starting 1, 2, 4, ...
+    words further on are tried from the cursor, then the gap is narrowed down, so
+    the missing stretch is skipped (and reported) instead of being failed word by
+    word. Returns the index up to which words are trusted, or None.
+    """
+    def attempt(skip: int) -> tuple[int, int, list[TokenTime | None]] | None:
+        k = i + skip
+        end_k = chunk_end(words, k, audio.cap)
+        if not any(tokens[k:end_k]):
+            return None
+        last = end_k >= len(words)
+        end = limit if last else min(limit, cursor + estimate(words[k:end_k]) * rate * 1.25
+                                     + 1.0)
+        found = try_window(tokens, k, end_k, audio, cursor, end, FIRST_TRY)
+        if found is None:
+            return None
+        trusted = end_k if (last or end >= limit) else max(k + 1, end_k - OVERLAP_WORDS)
+        return k, trusted, found
+
+    failed, skip = 0, 1
+    best = None
+    while i + skip < len(words) and not audio.hopeless():
+        best = attempt(skip)
+        if best is not None:
+            break
+        failed, skip = skip, skip * 2
+    if best is None:
+        return None
+    while skip - failed > 1 and not audio.hopeless():
+        middle = (failed + skip) // 2
+        got = attempt(middle)
+        if got is None:
+            failed = middle
+        else:
+            skip, best = middle, got
+    k, trusted, found = best
+    record(found, tokens, k, chunk_end(words, k, audio.cap), times)
+    return trusted
+
+
+def back_off(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float,
+              limit: float, audio: WindowAudio, times: list[tuple[float, float] | None],
+              rate: float) -> tuple[int, str, float] | None:
+    """Align again from BACK_OFF_SECONDS of words before ``i``, after a window at ``i`` failed.
+
+    A window holding more speech than its words (a speaker slower than the pace
+    so far, a word said unlike its dictionary entry) stretches its words over the
+    speech after them. When that reaches past the few words that are aligned again
+    anyway, the cursor ends up past words not yet aligned, and every window from it
+    fails. Going back once to words that were placed earlier in that window, and
+    aligning from there, finds the way again. The same happens when the transcript
+    holds a sentence the audio does not: so the window from there first may jump
+    over a run of words (see _jump), and is aligned as it is only when that fails.
+    Returns (trusted, how, new cursor).
+    """
+    if i in audio.backed_off:
+        return None
+    audio.backed_off.add(i)
+    b = i
+    while b - 1 > audio.lead and (earlier := times[b - 1]) is not None \
+            and earlier[0] > cursor - BACK_OFF_SECONDS:
+        b -= 1
+    previous = times[b - 1] if b > 0 else None
+    if b == i or previous is None:
+        return None
+    start = previous[1] - 0.05
+    placed = times[b:i]
+    times[b:i] = [None] * (i - b)
+    jumped = _jump(words, tokens, b, i, start, limit, audio, times, rate)
+    if jumped is not None:
+        trusted = jumped
+    else:
+        trusted, how = align_chunk(words, tokens, b, chunk_end(words, b, audio.cap), start,
+                                   limit, audio, times, rate, halve=False)
+        if how == "failed":
+            times[b:i] = placed
+            return None
+    last = times[trusted - 1]
+    return trusted, "retried", last[1] - 0.05 if last is not None else start
+
+
+def _jump(words: Sequence[str], tokens: list[list[str]], b: int, i: int, start: float,
+          limit: float, audio: WindowAudio, times: list[tuple[float, float] | None],
+          rate: float) -> int | None:
+    """Align words from ``b`` again, once, with a run of them allowed to be left out.
+
+    A sentence in the transcript that is not in the audio (cut in the edit) is
+    forced onto the speech after it, and the window that does so can fit well
+    enough with the words before it; every window after it then fails. Aligned
+    from before it with one jump allowed over words up to JUMP_SECONDS past ``i``,
+    the path takes the jump where the words are not said: they are then spread
+    and reported, and the words after them aligned. Returns the index up to which
+    words are trusted, past ``i``, or None.
+    """
+    reach = min(audio.own_end, i + len(said(words[i:audio.own_end], JUMP_SECONDS)))
+    j = chunk_end(words, reach)
+    end = min(limit, start + estimate(words[b:chunk_end(words, b)]) * rate * ATTEMPTS[0][1]
+              + 1.0)
+    landings = [k for k in range(b + 1, reach + 1) if words[k - 1][-1:] in CLAUSE_ENDS]
+    if not landings:
+        return None
+    found = try_window(tokens, b, j, audio, start, end, FIRST_TRY,
+                       jump=(b, landings, i))
+    if found is None:
+        return None
+    record(found, tokens, b, j, times)
+    reached = max((k + 1 for k in range(b, j) if times[k] is not None), default=b)
+    trusted = reached if end >= limit else reached - OVERLAP_WORDS
+    if trusted <= i:
+        for k in range(b, j):
+            times[k] = None
+        return None
+    for k in range(trusted, j):
+        times[k] = None
+    return trusted
