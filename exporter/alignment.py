@@ -110,8 +110,8 @@ def align_episode(transcript: str | os.PathLike[str] | Transcript,
     low = result.low_confidence()
     reported = {t.index for t in low}
     for turn in alignment.turns:
-        if turn.index in reported:
-            continue  # the whole turn is reported below
+        if turn.index in reported and 2 * sum(n for _, n in turn.unmatched) > len(turn.words):
+            continue  # most of the turn is missing: reported below as low confidence
         for first, count in turn.unmatched:
             spoken = turn.words[first:first + count]
             opening = " ".join(w.text for w in spoken[:6])

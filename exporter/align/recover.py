@@ -26,7 +26,7 @@ from exporter.align.window import (
     try_window,
 )
 
-__all__ = ["back_off", "resync"]
+__all__ = ["back_off", "jump_in", "resync"]
 
 #: How far back (in time, over words already placed) a window that failed goes to
 #: align again, once per place: about half a window.
@@ -34,7 +34,7 @@ BACK_OFF_SECONDS = 6.0
 #: How far past a window that failed a run of words not in the audio may reach and
 #: still be jumped over in the back-off's window (see _jump): longer stretches are
 #: found by resync.
-JUMP_SECONDS = 20.0
+JUMP_SECONDS = 60.0
 #: A jump lands only after a word ending in one of these: editors cut between
 #: sentences and clauses, and a landing at every word made the window's search
 #: 30 times slower (every word after a jump is a path to keep).
@@ -115,7 +115,11 @@ def back_off(words: Sequence[str], tokens: list[list[str]], i: int, cursor: floa
     start = previous[1] - 0.05
     placed = times[b:i]
     times[b:i] = [None] * (i - b)
-    jumped = _jump(words, tokens, b, i, start, limit, audio, times, rate)
+    # The window reaches a window's worth of speech past the one that failed: the
+    # speech after words not in the audio must be in it for the jump to pay.
+    end = min(limit, cursor + estimate(words[i:chunk_end(words, i)]) * rate * ATTEMPTS[0][1]
+              + 1.0)
+    jumped = _jump(words, tokens, b, i, start, end, limit, audio, times)
     if jumped is not None:
         trusted = jumped
     else:
@@ -128,33 +132,62 @@ def back_off(words: Sequence[str], tokens: list[list[str]], i: int, cursor: floa
     return trusted, "retried", last[1] - 0.05 if last is not None else start
 
 
+def jump_in(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float,
+            limit: float, audio: WindowAudio, times: list[tuple[float, float] | None],
+            rate: float) -> tuple[int, str, float] | None:
+    """A turn's first window again, after it failed, with one jump allowed (see _jump).
+
+    The turn's first words may be missing from the audio, or the last words of the
+    turn before it (given at the window's start): either way the words the window
+    must hold are forced onto speech that is not theirs. The jump may land at the
+    turn's first word, or at a sentence or clause inside it. Returns (trusted, how,
+    new cursor), as back_off does.
+    """
+    own = max(i, audio.lead, audio.head)
+    end = min(limit, cursor + audio.lead_in + estimate(words[own:chunk_end(words, own)])
+              * rate * ATTEMPTS[0][1] + 1.0)
+    trusted = _jump(words, tokens, i, own, cursor, end, limit, audio, times, [own])
+    if trusted is None:
+        return None
+    last = times[trusted - 1]
+    return trusted, "retried", last[1] - 0.05 if last is not None else cursor
+
+
 def _jump(words: Sequence[str], tokens: list[list[str]], b: int, i: int, start: float,
-          limit: float, audio: WindowAudio, times: list[tuple[float, float] | None],
-          rate: float) -> int | None:
+          end: float, limit: float, audio: WindowAudio,
+          times: list[tuple[float, float] | None], landings: Sequence[int] = ()
+          ) -> int | None:
     """Align words from ``b`` again, once, with a run of them allowed to be left out.
 
     A sentence in the transcript that is not in the audio (cut in the edit) is
     forced onto the speech after it, and the window that does so can fit well
     enough with the words before it; every window after it then fails. Aligned
     from before it with one jump allowed over words up to JUMP_SECONDS past ``i``,
-    the path takes the jump where the words are not said: they are then spread
-    and reported, and the words after them aligned. Returns the index up to which
-    words are trusted, past ``i``, or None.
+    landing after a sentence or clause (or at one of ``landings``), the path takes
+    the jump where the words are not said: they are then spread and reported, and
+    the words after them aligned. Returns the index up to which words are trusted,
+    past ``i``, or None.
     """
     reach = min(audio.own_end, i + len(said(words[i:audio.own_end], JUMP_SECONDS)))
     j = chunk_end(words, reach)
-    end = min(limit, start + estimate(words[b:chunk_end(words, b)]) * rate * ATTEMPTS[0][1]
-              + 1.0)
-    landings = [k for k in range(b + 1, reach + 1) if words[k - 1][-1:] in CLAUSE_ENDS]
+    landings = sorted({*landings, *(k for k in range(b + 1, reach + 1)
+                                    if words[k - 1][-1:] in CLAUSE_ENDS)})
     if not landings:
         return None
-    found = try_window(tokens, b, j, audio, start, end, FIRST_TRY,
-                       jump=(b, landings, i))
+    found = try_window(tokens, b, j, audio, start, end, FIRST_TRY, jump=(b, landings, i))
     if found is None:
         return None
     record(found, tokens, b, j, times)
-    reached = max((k + 1 for k in range(b, j) if times[k] is not None), default=b)
+    placed = [k for k in range(b, j) if times[k] is not None]
+    reached = placed[-1] + 1 if placed else b
     trusted = reached if end >= limit else reached - OVERLAP_WORDS
+    jumped = [k for k in range(placed[0], reached) if times[k] is None and tokens[k]] \
+        if placed else []
+    if jumped and reached - jumped[-1] - 1 <= OVERLAP_WORDS:
+        # A jump to a landing among the window's last words is a cheap way to end
+        # a path in the middle of a word: those words are aligned again anyway,
+        # and the words jumped over are the next window's.
+        trusted = min(trusted, jumped[0])
     if trusted <= i:
         for k in range(b, j):
             times[k] = None

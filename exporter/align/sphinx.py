@@ -9,7 +9,9 @@ A window may also carry words that are only possibly in it: the neighbouring tur
 words before and after a turn's own. They are given as a grammar in which the path
 may start at any of the leading words and end after any of the trailing ones, so
 that speech of the neighbour is taken by the neighbour's words, however much of it
-the window holds, and never forced onto the turn's own words.
+the window holds, and never forced onto the turn's own words. A window aligned
+again after a failure may also jump once over a run of its words (ones the audio
+does not hold), in a grammar of two copies of the words.
 """
 
 from __future__ import annotations
@@ -119,8 +121,7 @@ class WindowAligner:
             SKIPS_KEPT of the tokens, and SKIP_EDGE at each end, must be found.
         :param jump: (lo, landings): the path may leave out one run of tokens that
             starts at or after ``lo`` and ends at one of ``landings`` (words in the
-            transcript that are not in the audio); the path starts at the first
-            token. Those left out come back as None.
+            transcript that are not in the audio). Those left out come back as None.
         """
         if not tokens or len(pcm) < 3200:
             return None
@@ -128,7 +129,7 @@ class WindowAligner:
         self._ensure(tokens)
         try:
             if jump is not None:
-                self._set_jump_grammar(tokens, jump, ends)
+                self._set_jump_grammar(tokens, starts, jump, ends)
             elif tuple(starts) == (0,) and tuple(ends) == (len(tokens),) and not skips:
                 self.decoder.set_align_text(" ".join(tokens))
             else:
@@ -155,7 +156,7 @@ class WindowAligner:
         if skips:
             return _placed(tokens, out, max(starts), min(ends))
         if jump is not None:
-            return _jumped(tokens, out, jump, ends)
+            return _jumped(tokens, out, starts, jump, ends)
         found = [t.token for t in out]
         for first in starts:
             last = first + len(found)
@@ -163,14 +164,14 @@ class WindowAligner:
                 return [None] * first + list(out) + [None] * (len(tokens) - last)
         return None
 
-    def _set_jump_grammar(self, tokens: list[str], jump: tuple[int, Sequence[int]],
-                          ends: Sequence[int]) -> None:
-        """The tokens in order from the first, left at any of ``ends``, with one jump
-        (see align): two copies of the tokens, the jump leading from the first to the
-        second, so that it is taken at most once. Only the landings open a word
-        after it: a landing at every word made a window's search 30 times slower.
-        (Each jump is one empty transition: pocketsphinx follows one of those at a
-        time, so a chain of them would not be crossed.)
+    def _set_jump_grammar(self, tokens: list[str], starts: Sequence[int],
+                          jump: tuple[int, Sequence[int]], ends: Sequence[int]) -> None:
+        """The tokens in order, entered at any of ``starts`` and left at any of
+        ``ends``, with one jump (see align): two copies of the tokens, the jump
+        leading from the first to the second, so that it is taken at most once. Only
+        the landings open a word after it: a landing at every word made a window's
+        search 30 times slower. (Each jump is one empty transition: pocketsphinx
+        follows one of those at a time, so a chain of them would not be crossed.)
         """
         n = len(tokens)
         lo, landings = jump
@@ -178,7 +179,7 @@ class WindowAligner:
         second = n + 2  # the state of boundary k is k + 1 before the jump, second + k after
         final = second + n + 1
         transitions: list[tuple[int, int, float] | tuple[int, int, float, str]] = [
-            (0, 1, 1.0)]
+            (0, k + 1, 1.0) for k in starts]
         transitions += [(k + 1, k + 2, 1.0, token) for k, token in enumerate(tokens)]
         transitions += [(second + k, second + k + 1, 1.0, tokens[k])
                         for k in range(lo + 1, n)]
@@ -237,32 +238,37 @@ def _placed(tokens: Sequence[str], out: Sequence[TokenTime], first: int = 0,
     return placed if sum(t is not None for t in own) >= SKIPS_KEPT * len(own) else None
 
 
-def _jumped(tokens: Sequence[str], out: Sequence[TokenTime],
+def _jumped(tokens: Sequence[str], out: Sequence[TokenTime], starts: Sequence[int],
             jump: tuple[int, Sequence[int]], ends: Sequence[int]
             ) -> list[TokenTime | None] | None:
-    """The tokens found, in their places, when the path started at the first token
-    and may have jumped over one run (see WindowAligner.align): the longest run of
-    the first tokens that the path found, then the rest where they match (a word
-    said both before and after the jump is taken as said before it).
+    """The tokens found, in their places, when the path may have jumped over one run
+    (see WindowAligner.align): from the first start that fits, the longest run of
+    tokens before the jump, then the rest where they match (a word said both
+    before and after the jump is taken as said before it).
 
     >>> t = lambda w: TokenTime(w, 0.0, 0.1, -1.0)
-    >>> found = _jumped(["a", "b", "x", "y", "b", "c"], [t("a"), t("b"), t("c")], (0, [5]), [6])
+    >>> found = _jumped(["a", "b", "x", "y", "b", "c"], [t("a"), t("b"), t("c")], [0],
+    ...                 (0, [5]), [6])
     >>> [x and x.token for x in found]
     ['a', 'b', None, None, None, 'c']
-    >>> _jumped(["a", "b", "c"], [t("a"), t("c")], (2, [3]), [3]) is None
+    >>> [x and x.token for x in _jumped(["z", "a", "b", "c"], [t("b"), t("c")], [0, 1],
+    ...                                  (0, [2]), [4])]
+    [None, None, 'b', 'c']
+    >>> _jumped(["a", "b", "c"], [t("a"), t("c")], [0], (2, [3]), [3]) is None
     True
     """
     found = [t.token for t in out]
     lo, landings = jump
-    for p in range(min(len(found), max(landings)), lo - 1, -1):
-        if list(tokens[:p]) != found[:p]:
-            continue
-        rest = found[p:]
-        for q in [p, *(q for q in landings if q > p)]:
-            end = q + len(rest)
-            if end in ends and list(tokens[q:end]) == rest:
-                placed: list[TokenTime | None] = [None] * len(tokens)
-                placed[:p] = out[:p]
-                placed[q:end] = out[p:]
-                return placed
+    for first in starts:
+        for p in range(min(first + len(found), max(landings)), first - 1, -1):
+            if list(tokens[first:p]) != found[:p - first]:
+                continue
+            rest = found[p - first:]
+            for q in [p, *(q for q in landings if q > p >= lo)]:
+                end = q + len(rest)
+                if end in ends and list(tokens[q:end]) == rest:
+                    placed: list[TokenTime | None] = [None] * len(tokens)
+                    placed[first:p] = out[:p - first]
+                    placed[q:end] = out[p - first:]
+                    return placed
     return None

@@ -41,7 +41,7 @@ from exporter.align.edges import (
     start_after_pauses,
 )
 from exporter.align.estimate import clip_runs, fill
-from exporter.align.recover import back_off, resync
+from exporter.align.recover import back_off, jump_in, resync
 from exporter.align.text import tokens_for
 from exporter.align.window import (
     AHEAD_SECONDS,
@@ -149,9 +149,10 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
             # next speaker's turn).
             upto = next((b for b in breaks if b >= j), audio.own_end)
             ahead, j = j, j + len(said(words[j:upto], AHEAD_SECONDS))
-        rescue = partial(back_off, words, tokens, i, cursor, limit, audio, times, rate)
+        rescue = partial(back_off if i > lead else jump_in, words, tokens, i, cursor, limit,
+                         audio, times, rate)
         trusted, used = align_chunk(words, tokens, i, j, cursor, limit, audio, times, rate,
-                                     rescue=rescue if i > lead else None, tail=tail,
+                                     rescue=rescue, tail=tail,
                                      ahead=ahead if ahead is not None and j > ahead else None)
         _restore(audio, times)
         if audio.moved_back is not None:

@@ -194,9 +194,9 @@ def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, 
     words left out was then spread over the words before them.) With ``tail``, the
     words from there on are the next speaker's, optional in the same way. With
     ``skips`` and ``isolated``, a path that leaves out two of the window's own tokens
-    in a row does not fit. With ``jump`` (lo, landings, reach), the path starts at
-    words[i], may leave out one run of words from words[lo] on that ends at one of
-    ``landings`` (see WindowAligner.align), and ends anywhere after words[reach].
+    in a row does not fit. With ``jump`` (lo, landings, reach), the path may leave
+    out one run of words from words[lo] on that ends at one of ``landings`` (see
+    WindowAligner.align), and ends anywhere after words[reach].
     """
     if audio.hopeless():
         return None
@@ -212,7 +212,7 @@ def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, 
     if jump is not None:
         lo, landings, reach = jump
         found = aligner_for(settings).align(
-            flat, pcm, offset, ends=sorted(set(bounds[reach - i + 1:])),
+            flat, pcm, offset, starts, ends=sorted(set(bounds[reach - i + 1:])),
             jump=(bounds[lo - i], sorted({bounds[k - i] for k in landings})))
     else:
         found = aligner_for(settings).align(flat, pcm, offset, starts, ends, skips)

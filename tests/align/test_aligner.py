@@ -191,19 +191,35 @@ def test_another_episodes_words_fit_only_by_chance(tmp_path: Path, trust: bool) 
     assert all(t.confidence < 0.5 for t in result.turns)
 
 
-def test_words_that_are_not_in_the_audio_are_reported(tmp_path: Path) -> None:
-    """A sentence the producer cut from the audio but not from the transcript."""
+ADDED = ("Purple elephants were dancing quietly beneath the frozen orange moon while seven "
+         "violins played.")
+
+
+@pytest.mark.parametrize(("before", "turn"), [
+    ("Right? So we were trying", 4),  # inside a turn
+    ("Yeah. It's about, ten", 4),  # a turn's first words
+    ("Excited to be here.\n", 2),  # a turn's last words
+], ids=["inside", "first", "last"])
+def test_words_that_are_not_in_the_audio_are_reported(tmp_path: Path, before: str,
+                                                      turn: int) -> None:
+    """A sentence the producer cut from the audio but not from the transcript: exactly
+    its words are reported, whether it was inside a turn or at either end of one."""
     text = EPISODE_TRANSCRIPT.read_text(encoding="utf-8")
-    added = ("Purple elephants were dancing quietly beneath the frozen orange moon while "
-             "seven violins played.")
     edited = tmp_path / "edited.txt"
-    edited.write_text(text.replace("Right? So we were trying", f"Right? {added} So we were "
-                                   "trying", 1), encoding="utf-8")
+    if before.endswith("\n"):
+        after = f"{before[:-1]} {ADDED}\n"
+    else:
+        first, rest = before.split(" ", 1)
+        after = f"{first} {ADDED} {rest}" if turn == 4 and first == "Right?" \
+            else f"{ADDED} {before}"
+    edited.write_text(text.replace(before, after, 1), encoding="utf-8")
     result = invoke("align", edited, EPISODE, "-o", tmp_path / "w.json")
     assert result.exit_code == 3
-    assert re.search(r"^Warning: .*: turn 4: \d+ words not found in the audio "
-                     r"\(\"(\S+ ){0,5}\S+ \.\.\.\"\); they were spread over", result.stderr,
-                     re.M), result.stderr
+    assert re.search(rf"^Warning: .*: turn {turn}: 14 words not found in the audio "
+                     r"\(\"Purple elephants were dancing quietly beneath \.\.\.\"\); they were "
+                     "spread over", result.stderr, re.M), result.stderr
+    # A short turn that lost 14 words is low confidence too; a long one is not.
+    assert re.search(rf"^Review needed: .*\((turn )?{turn}\)$", result.stderr, re.M), \
+        result.stderr
     words = json.loads((tmp_path / "w.json").read_text())["words"]
-    lost = [w for w in words if w["method"] == "interpolated"]
-    assert {w["word"] for w in lost} >= {"elephants", "violins"}
+    assert [w["word"] for w in words if w["method"] == "interpolated"] == ADDED.split()

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from exporter.align.aligner import align
+from exporter.model import Alignment
 from exporter.readers import read_transcript
 from tests.conftest import ROOT
 
@@ -97,25 +98,51 @@ def test_real_speakers_are_found_with_no_times_at_all(
     assert all(t.confidence >= 0.8 for t in result.turns)
 
 
-def test_a_sentence_not_in_the_audio_is_reported_and_the_rest_aligned(
-        episode: tuple[Path, Path, list[dict[str, object]]], tmp_path: Path) -> None:
-    """A sentence left in the transcript but cut from a real reader's audio: its words
-    are the ones reported, and the words after it keep their places."""
+SENTENCE = ("Purple elephants were dancing quietly beneath the frozen orange moon while "
+            "seven violins played.")
+PARAGRAPH = " ".join([
+    SENTENCE, "The committee met on Tuesday to discuss the budget for the new library, and "
+    "nobody could agree on anything at all.", "After that the weather turned cold and "
+    "everyone went home early to sit by the fire and read old books.", "Nothing else of "
+    "note happened for the rest of the week, except that the cat learned to open the "
+    "kitchen door."])
+
+
+@pytest.mark.parametrize(("before", "after", "first", "added"), [
+    ("for them. He was", f"for them. {SENTENCE} He was", 22, SENTENCE),
+    ("how much there might", f"how much {SENTENCE} there might", 11, SENTENCE),
+    ("And mister john", f"{SENTENCE} And mister john", 0, SENTENCE),
+    ("to be ill disposed.", f"to be ill disposed. {SENTENCE}", 44, SENTENCE),
+    ("for them. He was", f"for them. {PARAGRAPH} He was", 22, PARAGRAPH),
+], ids=["between-sentences", "inside-a-sentence", "first-words", "last-words", "paragraph"])
+def test_words_not_in_the_audio_are_reported_and_the_rest_aligned(
+        episode: tuple[Path, Path, list[dict[str, object]]], tmp_path: Path, before: str,
+        after: str, first: int, added: str) -> None:
+    """Words left in the transcript but cut from a real reader's audio (a sentence
+    anywhere in a turn, or four of them, 76 words): exactly they are reported, and
+    the words around them keep their places."""
     audio, notes, _ = episode
-    added = ("Purple elephants were dancing quietly beneath the frozen orange moon while "
-             "seven violins played.")
     edited = tmp_path / "edited.txt"
-    edited.write_text(notes.read_text(encoding="utf-8").replace(
-        "for them. He was", f"for them. {added} He was", 1), encoding="utf-8")
-    plain = align(read_transcript(notes), audio, jobs=2)
+    edited.write_text(notes.read_text(encoding="utf-8").replace(before, after, 1),
+                      encoding="utf-8")
+    plain = _plain(audio, notes)
     result = align(read_transcript(edited), audio, jobs=2)
-    turn = result.turns[2]
-    assert turn.unmatched == ((22, 14),)
-    assert turn.confidence < 0.8  # reported as needing review
+    assert result.turns[2].unmatched == ((first, len(added.split())),)
+    assert [t.confidence for t in result.turns[3:]] == [t.confidence for t in plain.turns[3:]]
     words = [w for w in result.words if w.turn == 2]
     assert [w.text for w in words if w.method == "interpolated"] == added.split()
     kept = [w for w in words if w.method == "aligned"]
-    before = [w for w in plain.words if w.turn == 2]
-    assert [w.text for w in kept] == [w.text for w in before]
-    moved = sorted(abs(a.start - b.start) for a, b in zip(kept, before, strict=True))
+    before_words = [w for w in plain.words if w.turn == 2]
+    assert [w.text for w in kept] == [w.text for w in before_words]
+    moved = sorted(abs(a.start - b.start) for a, b in zip(kept, before_words, strict=True))
     assert moved[len(moved) // 2] <= 0.02 and moved[-1] <= 0.3, moved
+
+
+_PLAIN: dict[Path, Alignment] = {}
+
+
+def _plain(audio: Path, notes: Path) -> Alignment:
+    """The episode aligned as it is (once per run: every case compares with it)."""
+    if audio not in _PLAIN:
+        _PLAIN[audio] = align(read_transcript(notes), audio, jobs=2)
+    return _PLAIN[audio]
