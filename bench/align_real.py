@@ -8,6 +8,8 @@ against the truth:
   are off by more than 1 s without being flagged low-confidence (must be none);
 - word starts against the reference TextGrids (the MFA recordings): median error;
 - the offset and the cuts found, next to the truth;
+- for ``edited``: whether the runs of words taken out of the audio (and left in the
+  transcript) are the ones reported, and any other run reported;
 - for ``intro`` and ``late``: how far every word lands from where the ``plain``
   variant put it (the same audio under another transcript clock);
 - with ``--nudge S``: the plain variant again under a clock S seconds off (times
@@ -17,7 +19,7 @@ against the truth:
   run (the floor).
 
 Run: ``.venv/bin/python bench/align_real.py [VARIANT ...] [--jobs N] [--nudge S ...]``
-(variants: plain intro late cut untimed; default: all).
+(variants: plain intro late cut untimed edited; default: all).
 """
 
 from __future__ import annotations
@@ -100,11 +102,29 @@ def measure(name: str, path: Path, jobs: int | None) -> tuple[Alignment, dict[st
               f"{s:+.1f} s before turn {k + 1}" for k, s in result.insertions) or "none")
           + " (truth: " + (", ".join(f"{-c['seconds']:+.1f} s before turn {c['before_turn'] + 1}"
                                     for c in truth.get("cuts", [])) or "none") + ")")
+    if "missing" in truth:
+        print("  " + missing_words(result, truth["missing"]))  # type: ignore[arg-type]
     for warning in result.warnings:
         print(f"  warning: {warning}")
     print(f"  wall {wall:.1f} s = {result.duration / wall:.0f}x realtime; ffmpeg decode alone "
           f"{floor:.2f} s; {wall / floor:.0f}x the floor")
     return result, truth
+
+
+def missing_words(result: Alignment, missing: list[dict[str, int]]) -> str:
+    """How the runs of words that are not in the audio were reported."""
+    truth = {(m["turn"], m["first"], m["count"]) for m in missing}
+    reported = {(t.index, first, count) for t in result.turns for first, count in t.unmatched}
+    exact = truth & reported
+    words = sum(m["count"] for m in missing)
+    other = sum(count for _, _, count in reported - truth)
+    return (f"words not in the audio: {len(truth)} runs, {words} words; reported exactly: "
+            f"{len(exact)} of {len(truth)}; other runs reported: "
+            + (", ".join(f"turn {k + 1}: {n} words from word {f + 1}"
+                         for k, f, n in sorted(reported - truth)) or "none")
+            + (f" ({other} words)" if other else "")
+            + "; missed: " + (", ".join(f"turn {k + 1}: {n} words from word {f + 1}"
+                                        for k, f, n in sorted(truth - reported)) or "none"))
 
 
 def invariance(plain: Alignment, other: Alignment, shift: float, name: str) -> None:

@@ -16,7 +16,11 @@ down to whole seconds, as show notes print them. Variants of the same speech:
 - ``late``: the plain audio, every transcript time 3 s later (offset -3 s);
 - ``cut``: 12 s removed from the middle of the third sonnet and the whole turn of
   the LibriSpeech reader 61 removed, after transcription;
-- ``untimed``: the plain audio, speaker turns with no times at all.
+- ``untimed``: the plain audio, speaker turns with no times at all;
+- ``edited``: one sentence (a clip) taken out of the audio in each of three turns,
+  the middle one of one, the first of another, the last of a third, and left in the
+  transcript, whose times are the edited audio's (a script the speakers departed
+  from, or an edit after the transcript was written from the final cut's times).
 
 Beside each MP3 and transcript, ``NAME.truth.json`` holds the truth: every turn's
 first spoken sample, and every word of the reference TextGrids (the three MFA
@@ -52,7 +56,7 @@ LEVEL = 0.07
 MARGIN = 0.15
 INTRO_SECONDS = 20.0
 LATE_SECONDS = 3.0
-VARIANTS = ("plain", "intro", "late", "cut", "untimed")
+VARIANTS = ("plain", "intro", "late", "cut", "untimed", "edited")
 
 
 @dataclass
@@ -220,7 +224,7 @@ def assemble(seed: int = 7, layout: list[tuple[str, slice]] = LAYOUT) -> Episode
             gap = int(rng.uniform(0.2, 1.5) * RATE)
             parts.append(np.zeros(gap))
             position += gap
-        texts, starts, words = [], [], []
+        texts, starts, ends, words = [], [], [], []
         for k, clip in enumerate(clips[speaker][which]):
             if k:
                 pause = int(rng.uniform(0.25, 0.6) * RATE)
@@ -241,11 +245,13 @@ def assemble(seed: int = 7, layout: list[tuple[str, slice]] = LAYOUT) -> Episode
                 words.append({"text": text, "start": round(position / RATE + s - first / RATE, 3),
                               "end": round(position / RATE + e - first / RATE, 3)})
             starts.append(round(words[-len(clip.words)]["start"] if clip.words else onset, 3))
+            ends.append(round((position + hi) / RATE, 3))
             parts.append(piece)
             position += len(piece)
             texts.append(clip.text)
         turns.append({"speaker": speaker, "text": " ".join(texts), "start": starts[0],
-                      "clips": starts, "words": words})
+                      "clips": starts, "clip_ends": ends, "clip_texts": texts,
+                      "words": words})
     parts.append(np.zeros(int(1.0 * RATE)))
     return Episode(np.concatenate(parts), turns)
 
@@ -314,6 +320,50 @@ def _cut(episode: Episode) -> tuple[np.ndarray, list[dict[str, object]], list[di
     return out, moved, cuts
 
 
+#: The ``edited`` variant: which clip of which turn of LAYOUT leaves the audio.
+EDITS = ((6, 1), (11, 0), (16, 3))
+
+
+def edited(episode: Episode, edits: tuple[tuple[int, int], ...] = EDITS
+           ) -> tuple[np.ndarray, list[dict[str, object]], list[dict[str, int]]]:
+    """The audio with one clip of each turn in ``edits`` (turn, clip) taken out (and
+    the pause after it, or before it for a turn's last clip); the transcript keeps
+    their words. Returns the audio, the turns' true times in it, and the runs of
+    words missing from it."""
+    audio, turns = episode.audio, episode.turns
+    spans, missing = [], []
+    for index, clip in edits:
+        turn = turns[index]
+        starts, ends = turn["clips"], turn["clip_ends"]
+        assert isinstance(starts, list) and isinstance(ends, list)
+        texts = turn["clip_texts"]
+        assert isinstance(texts, list) and 0 <= clip < len(starts)
+        if clip + 1 < len(starts):
+            span = (starts[clip] - MARGIN, starts[clip + 1] - MARGIN)
+        else:
+            span = (ends[clip - 1] + MARGIN, ends[clip] + MARGIN)
+        spans.append(span)
+        missing.append({"turn": index, "first": sum(len(t.split()) for t in texts[:clip]),
+                        "count": len(texts[clip].split())})
+    pieces, kept = [], 0
+    for a, b in sorted(spans):
+        pieces.append(audio[kept:int(a * RATE)])
+        kept = int(b * RATE)
+    pieces.append(audio[kept:])
+
+    def moved(t: float) -> float:
+        return round(t - sum(b - a for a, b in spans if b <= t), 3)
+
+    out = []
+    for index, turn in enumerate(turns):
+        clips = [moved(c) for (k, c) in enumerate(turn["clips"])  # type: ignore[arg-type]
+                 if (index, k) not in edits]
+        out.append({**turn, "start": clips[0], "clips": clips,
+                    "words": [{**w, "start": moved(w["start"]), "end": moved(w["end"])}
+                              for w in turn["words"]]})  # type: ignore[attr-defined]
+    return np.concatenate(pieces), out, missing
+
+
 def show_notes(turns: list[dict[str, object]], shift: float = 0.0, timed: bool = True) -> str:
     """The transcript as a show-notes page prints it: times rounded down."""
     lines = ["Episode transcript", ""]
@@ -345,6 +395,7 @@ def build(directory: Path = DATA) -> dict[str, Path]:
     plain_audio = episode.audio
     intro = np.concatenate([music(INTRO_SECONDS), plain_audio])
     cut_audio, cut_turns, cuts = _cut(episode)
+    edited_audio, edited_turns, missing = edited(episode)
     plan: dict[str, tuple[np.ndarray, list[dict[str, object]], str, dict[str, object]]] = {
         "plain": (plain_audio, episode.turns, show_notes(episode.turns), {"offset": 0.0}),
         "intro": (intro, _shifted(episode.turns, INTRO_SECONDS), show_notes(episode.turns),
@@ -354,6 +405,8 @@ def build(directory: Path = DATA) -> dict[str, Path]:
         "cut": (cut_audio, cut_turns, show_notes(episode.turns), {"offset": 0.0, "cuts": cuts}),
         "untimed": (plain_audio, episode.turns, show_notes(episode.turns, timed=False),
                     {"offset": 0.0}),
+        "edited": (edited_audio, edited_turns, show_notes(edited_turns),
+                   {"offset": 0.0, "missing": missing}),
     }
     encoded: dict[int, Path] = {}
     for name, (audio, turns, notes, extra) in plan.items():
