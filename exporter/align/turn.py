@@ -112,7 +112,10 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
     # no word given fits, and the turn's first words would be forced onto it. With
     # the words of the turn before given, it may open anywhere in the reach, whose
     # quietest stretch is most likely the pause between the speakers.
-    if job.before:
+    if job.opens_at is not None:
+        cursor = job.opens_at
+        audio.lead_in = 0.0
+    elif job.before:
         reach = CONTEXT_REACH / 2
         cursor = audio.audio.quiet_point(job.start - BEFORE - reach, reach)
         audio.lead_in = BEFORE + reach

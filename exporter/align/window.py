@@ -77,6 +77,9 @@ class TurnJob:
     #: Indexes into ``words`` where another speaker's turn begins (an untimed
     #: transcript aligned as one stretch): their first words get the pause rule.
     breaks: tuple[int, ...] = ()
+    #: Where the first window opens, when that is known (the turn before ends there:
+    #: see aligner._settle_edges); None: a little before ``start``, in a pause.
+    opens_at: float | None = None
 
 
 _ALIGNERS: dict[str, WindowAligner] = {}

@@ -146,3 +146,24 @@ def _plain(audio: Path, notes: Path) -> Alignment:
     if audio not in _PLAIN:
         _PLAIN[audio] = align(read_transcript(notes), audio, jobs=2)
     return _PLAIN[audio]
+
+
+def test_a_turn_after_one_whose_last_sentence_was_cut_starts_where_it_is_said(
+        tmp_path: Path) -> None:
+    """The real-speech benchmark's edited variant, its last two turns: the first
+    loses its closing sentence from the audio but not from the transcript, so the
+    words the second turn's first window is given to take the speech before it are
+    not there, and its own first words were laid over that speech (2 s early, every
+    word aligned). The turn's start is found where it is said, and the sentence is
+    reported."""
+    built = real_episode.assemble(seed=7, layout=[("Linda", slice(24, 28)),
+                                                  ("Linda", slice(28, 32))])
+    audio_samples, truth, missing = real_episode.edited(built, ((0, 3),))
+    audio = tmp_path / "edited.mp3"
+    real_episode.encode(audio_samples, audio)
+    notes = tmp_path / "edited.txt"
+    notes.write_text(real_episode.show_notes(truth), encoding="utf-8")
+    result = align(read_transcript(notes), audio, jobs=2)
+    assert result.turns[0].unmatched == ((missing[0]["first"], missing[0]["count"]),)
+    assert abs(result.turns[1].start - float(truth[1]["start"])) <= 0.15  # type: ignore[arg-type]
+    assert result.turns[1].confidence >= 0.8
