@@ -170,6 +170,11 @@ def _align_with(transcript: Transcript, decoded: DecodedAudio,
 #: How far a turn's first aligned word may start before the last aligned word of the
 #: turn before it ends (speakers overlap a little) before one of them is wrong.
 OVERLAP = 0.15
+#: A turn none of whose words were found, starting at most this long after the
+#: turn before ends, is looked for again from that end: an edit that cut across the
+#: change of speakers took this turn's first words and moved it earlier, and its
+#: window opened in the turn before's speech.
+LOST_REACH = 10.0
 
 
 def _settle_edges(results: list[TurnAlignment], jobs: dict[int, TurnJob]
@@ -183,18 +188,24 @@ def _settle_edges(results: list[TurnAlignment], jobs: dict[int, TurnJob]
     early at confidence 1.0). When a turn's first aligned word starts before the
     turn before's last aligned word ends, the turn is aligned again with its first
     window opening there; the new result is kept when it is as sure, and otherwise
-    the turn's start is reported as in doubt.
+    the turn's start is reported as in doubt. A turn none of whose words were found
+    is looked for from the end of the turn before, too (see LOST_REACH), in order,
+    so that a turn found that way helps the next.
     """
     out = list(results)
     for k in range(1, len(out)):
         before = [w for w in out[k - 1].words if w.method == "aligned"]
         own = [w for w in out[k].words if w.method == "aligned"]
-        if not before or not own or k not in jobs or own[0].start >= before[-1].end - OVERLAP:
+        if not before or k not in jobs:
+            continue
+        lost = not own and jobs[k].start - before[-1].end <= LOST_REACH
+        if not lost and (not own or own[0].start >= before[-1].end - OVERLAP):
             continue
         again = align_turn(replace(jobs[k], before=(), opens_at=before[-1].end))
-        if again.confidence >= out[k].confidence:
+        if again.confidence > out[k].confidence or (
+                not lost and again.confidence == out[k].confidence):
             out[k] = again
-        else:
+        elif not lost:
             out[k] = replace(out[k], confidence=min(out[k].confidence, DOUBTFUL_START))
     return out
 

@@ -39,6 +39,9 @@ JUMP_SECONDS = 60.0
 #: sentences and clauses, and a landing at every word made the window's search
 #: 30 times slower (every word after a jump is a path to keep).
 CLAUSE_ENDS = frozenset(".?!,;:")
+#: A first window opened where the turn before ends may jump to any word said in
+#: this many seconds from the turn's start (see jump_in).
+OPENING_SECONDS = 8.0
 
 
 def resync(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float,
@@ -146,7 +149,13 @@ def jump_in(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float
     own = max(i, audio.lead, audio.head)
     end = min(limit, cursor + audio.lead_in + estimate(words[own:chunk_end(words, own)])
               * rate * ATTEMPTS[0][1] + 1.0)
-    trusted = _jump(words, tokens, i, own, cursor, end, limit, audio, times, [own])
+    # Opened where the turn before ends, the window starts with whatever an edit
+    # left of this turn: its first words may have been cut anywhere, not at a
+    # clause, so the jump may land at any word said in its first OPENING_SECONDS (a
+    # landing at every word costs seconds on a hard voice: only here).
+    landings = range(own, own + len(said(words[own:audio.own_end], OPENING_SECONDS)) + 1) \
+        if audio.opened else [own]
+    trusted = _jump(words, tokens, i, own, cursor, end, limit, audio, times, landings)
     if trusted is None:
         return None
     last = times[trusted - 1]

@@ -144,6 +144,10 @@ class WindowAudio:
         #: walk, such a fit of a hard voice's last window put its last words on the
         #: next speaker's first, the next turn opened after them, and was lost.
         self.anchored = not job.breaks
+        #: The first window opens where the turn before was found to end (see
+        #: TurnJob.opens_at): what is said there is this turn, from wherever an edit
+        #: left it.
+        self.opened = job.opens_at is not None
 
     def fresh(self, words: int) -> None:
         """Start another speaker's turn (an untimed transcript): its own budget."""
