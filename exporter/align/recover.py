@@ -193,10 +193,12 @@ def _jump(words: Sequence[str], tokens: list[list[str]], b: int, i: int, start: 
     jumped = [k for k in range(placed[0], reached) if times[k] is None and tokens[k]] \
         if placed else []
     if jumped and reached - jumped[-1] - 1 <= OVERLAP_WORDS:
-        # A jump to a landing among the window's last words is a cheap way to end
-        # a path in the middle of a word: those words are aligned again anyway,
-        # and the words jumped over are the next window's.
-        trusted = min(trusted, jumped[0])
+        # A jump to a landing among the window's last words is a cheap way to end a
+        # path (in the middle of a word; on silence, where one word took 19 s after
+        # two were laid at the start): the jump is where the path really ends, and
+        # the last few words before it are not trusted, as at any window's end that
+        # is not the turn's.
+        trusted = min(trusted, jumped[0] - (0 if end >= limit else OVERLAP_WORDS))
     if trusted <= i:
         for k in range(b, j):
             times[k] = None
