@@ -128,12 +128,11 @@ class WindowAligner:
         ends = ends if ends is not None else (len(tokens),)
         self._ensure(tokens)
         try:
-            if jump is not None:
-                self._set_jump_grammar(tokens, starts, jump, ends)
-            elif tuple(starts) == (0,) and tuple(ends) == (len(tokens),) and not skips:
+            if tuple(starts) == (0,) and tuple(ends) == (len(tokens),) and not skips \
+                    and jump is None:
                 self.decoder.set_align_text(" ".join(tokens))
             else:
-                self._set_grammar(tokens, starts, ends, skips)
+                self._set_grammar(tokens, starts, ends, skips, jump)
             self.reset()
             self.decoder.start_utt()
             self.decoder.process_raw(pcm, no_search=False, full_utt=True)
@@ -164,39 +163,23 @@ class WindowAligner:
                 return [None] * first + list(out) + [None] * (len(tokens) - last)
         return None
 
-    def _set_jump_grammar(self, tokens: list[str], starts: Sequence[int],
-                          jump: tuple[int, Sequence[int]], ends: Sequence[int]) -> None:
-        """The tokens in order, entered at any of ``starts`` and left at any of
-        ``ends``, with one jump (see align): two copies of the tokens, the jump
-        leading from the first to the second, so that it is taken at most once. Only
-        the landings open a word after it: a landing at every word made a window's
-        search 30 times slower. (Each jump is one empty transition: pocketsphinx
-        follows one of those at a time, so a chain of them would not be crossed.)
-        """
-        n = len(tokens)
-        lo, landings = jump
-        hi = max(landings)
-        second = n + 2  # the state of boundary k is k + 1 before the jump, second + k after
-        final = second + n + 1
-        transitions: list[tuple[int, int, float] | tuple[int, int, float, str]] = [
-            (0, k + 1, 1.0) for k in starts]
-        transitions += [(k + 1, k + 2, 1.0, token) for k, token in enumerate(tokens)]
-        transitions += [(second + k, second + k + 1, 1.0, tokens[k])
-                        for k in range(lo + 1, n)]
-        transitions += [(p + 1, second + q, JUMP)
-                        for p in range(lo, hi) for q in landings if q > p]
-        transitions += [(k + 1, final, 1.0) for k in ends]
-        transitions += [(second + k, final, 1.0) for k in ends if k > lo]
-        fsg = self.decoder.create_fsg("window", 0, final, transitions)
-        self.decoder.add_fsg("window", fsg)
-        self.decoder.activate_search("window")
-
     def _set_grammar(self, tokens: list[str], starts: Sequence[int], ends: Sequence[int],
-                     skips: bool = False) -> None:
+                     skips: bool = False, jump: tuple[int, Sequence[int]] | None = None
+                     ) -> None:
         """The tokens in order, entered at any of ``starts`` and left at any of ``ends``
         (alternative pronunciations are added by the search itself); with ``skips``,
-        each may be left out."""
-        final = len(tokens) + 1
+        each may be left out.
+
+        With ``jump`` (see align), the tokens from ``lo`` on have a second copy, and
+        the jump leads from the first copy to the second, so that it is taken at most
+        once. Only the landings open a word after it: a landing at every word made a
+        window's search 30 times slower. (Each jump is one empty transition:
+        pocketsphinx follows one of those at a time, so a chain of them would not be
+        crossed.)
+        """
+        n = len(tokens)
+        second = n + 2  # with a jump, the state of boundary k after it is second + k
+        final = n + 1 if jump is None else second + n + 1
         # State 0 leads into every allowed start; every allowed end leads to the final
         # state, so that a longer path is not penalised for its extra transition.
         transitions: list[tuple[int, int, float] | tuple[int, int, float, str]] = [
@@ -208,6 +191,13 @@ class WindowAligner:
             # skip those can put the neighbour's words on this speaker's speech.
             transitions += [(k + 1, k + 2, SKIP)
                             for k in range(max(starts) + SKIP_EDGE, min(ends) - SKIP_EDGE)]
+        if jump is not None:
+            lo, landings = jump
+            transitions += [(second + k, second + k + 1, 1.0, tokens[k])
+                            for k in range(lo + 1, n)]
+            transitions += [(p + 1, second + q, JUMP)
+                            for p in range(lo, max(landings)) for q in landings if q > p]
+            transitions += [(second + k, final, 1.0) for k in ends if k > lo]
         fsg = self.decoder.create_fsg("window", 0, final, transitions)
         self.decoder.add_fsg("window", fsg)
         self.decoder.activate_search("window")
