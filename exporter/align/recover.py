@@ -14,16 +14,15 @@ from collections.abc import Sequence
 
 from exporter.align.sphinx import TokenTime
 from exporter.align.window import (
-    ATTEMPTS,
     FIRST_TRY,
     OVERLAP_WORDS,
     WindowAudio,
     align_chunk,
     chunk_end,
-    estimate,
     record,
     said,
     try_window,
+    window_end,
 )
 
 __all__ = ["back_off", "jump_in", "resync"]
@@ -61,8 +60,7 @@ def resync(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float,
         if not any(tokens[k:end_k]):
             return None
         last = end_k >= len(words)
-        end = limit if last else min(limit, cursor + estimate(words[k:end_k]) * rate * 1.25
-                                     + 1.0)
+        end = limit if last else window_end(cursor, words[k:end_k], rate, limit)
         found = try_window(tokens, k, end_k, audio, cursor, end, FIRST_TRY)
         if found is None:
             return None
@@ -120,8 +118,7 @@ def back_off(words: Sequence[str], tokens: list[list[str]], i: int, cursor: floa
     times[b:i] = [None] * (i - b)
     # The window reaches a window's worth of speech past the one that failed: the
     # speech after words not in the audio must be in it for the jump to pay.
-    end = min(limit, cursor + estimate(words[i:chunk_end(words, i)]) * rate * ATTEMPTS[0][1]
-              + 1.0)
+    end = window_end(cursor, words[i:chunk_end(words, i)], rate, limit)
     jumped = _jump(words, tokens, b, i, start, end, limit, audio, times)
     if jumped is not None:
         trusted = jumped
@@ -131,8 +128,7 @@ def back_off(words: Sequence[str], tokens: list[list[str]], i: int, cursor: floa
         if how == "failed":
             times[b:i] = placed
             return None
-    last = times[trusted - 1]
-    return trusted, "retried", last[1] - 0.05 if last is not None else start
+    return _rescued(times, trusted, start)
 
 
 def jump_in(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float,
@@ -147,8 +143,7 @@ def jump_in(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float
     new cursor), as back_off does.
     """
     own = max(i, audio.lead, audio.head)
-    end = min(limit, cursor + audio.lead_in + estimate(words[own:chunk_end(words, own)])
-              * rate * ATTEMPTS[0][1] + 1.0)
+    end = window_end(cursor + audio.lead_in, words[own:chunk_end(words, own)], rate, limit)
     # Opened where the turn before ends, the window starts with whatever an edit
     # left of this turn: its first words may have been cut anywhere, not at a
     # clause, so the jump may land at any word said in its first OPENING_SECONDS (a
@@ -156,10 +151,15 @@ def jump_in(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float
     landings = range(own, own + len(said(words[own:audio.own_end], OPENING_SECONDS)) + 1) \
         if audio.opened else [own]
     trusted = _jump(words, tokens, i, own, cursor, end, limit, audio, times, landings)
-    if trusted is None:
-        return None
+    return None if trusted is None else _rescued(times, trusted, cursor)
+
+
+def _rescued(times: list[tuple[float, float] | None], trusted: int, fallback: float
+             ) -> tuple[int, str, float]:
+    """What a rescue gives the walk: where words are trusted up to, how, and the
+    cursor (a little before the last trusted word's end, or ``fallback``)."""
     last = times[trusted - 1]
-    return trusted, "retried", last[1] - 0.05 if last is not None else cursor
+    return trusted, "retried", last[1] - 0.05 if last is not None else fallback
 
 
 def _jump(words: Sequence[str], tokens: list[list[str]], b: int, i: int, start: float,

@@ -188,6 +188,13 @@ def estimate(words: Sequence[str]) -> float:
     return sum(word_weight(w) for w in words)
 
 
+def window_end(start: float, words: Sequence[str], rate: float, limit: float) -> float:
+    """Where a window from ``start`` for ``words`` ends, as its first attempt cuts it:
+    their time at the speaker's pace, stretched, and a second (never past ``limit``).
+    """
+    return min(limit, start + estimate(words) * rate * ATTEMPTS[0][1] + 1.0)
+
+
 def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, start: float,
          end: float, settings: str, tail: int | None = None, skips: bool = False,
          isolated: bool = False, jump: tuple[int, Sequence[int], int] | None = None
