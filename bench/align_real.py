@@ -19,7 +19,7 @@ against the truth:
   run (the floor).
 
 Run: ``.venv/bin/python bench/align_real.py [VARIANT ...] [--jobs N] [--nudge S ...]``
-(variants: plain intro late cut untimed edited; default: all).
+(variants: plain intro late cut untimed edited edited-untimed; default: all).
 """
 
 from __future__ import annotations

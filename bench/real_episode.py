@@ -20,7 +20,9 @@ down to whole seconds, as show notes print them. Variants of the same speech:
 - ``edited``: one sentence (a clip) taken out of the audio in each of three turns,
   the middle one of one, the first of another, the last of a third, and left in the
   transcript, whose times are the edited audio's (a script the speakers departed
-  from, or an edit after the transcript was written from the final cut's times).
+  from, or an edit after the transcript was written from the final cut's times);
+- ``edited-untimed``: the edited audio and transcript, with no times (a script or
+  a transcript of the raw recording, pasted as paragraphs, against the final cut).
 
 Beside each MP3 and transcript, ``NAME.truth.json`` holds the truth: every turn's
 first spoken sample, and every word of the reference TextGrids (the three MFA
@@ -56,7 +58,7 @@ LEVEL = 0.07
 MARGIN = 0.15
 INTRO_SECONDS = 20.0
 LATE_SECONDS = 3.0
-VARIANTS = ("plain", "intro", "late", "cut", "untimed", "edited")
+VARIANTS = ("plain", "intro", "late", "cut", "untimed", "edited", "edited-untimed")
 
 
 @dataclass
@@ -407,6 +409,8 @@ def build(directory: Path = DATA) -> dict[str, Path]:
                     {"offset": 0.0}),
         "edited": (edited_audio, edited_turns, show_notes(edited_turns),
                    {"offset": 0.0, "missing": missing}),
+        "edited-untimed": (edited_audio, edited_turns, show_notes(edited_turns, timed=False),
+                           {"offset": 0.0, "missing": missing}),
     }
     encoded: dict[int, Path] = {}
     for name, (audio, turns, notes, extra) in plan.items():
