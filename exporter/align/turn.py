@@ -175,7 +175,16 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
             times[k] = None
         last = times[trusted - 1] if trusted > 0 else None
         audio.head = 0
-        handed = tail if tail is not None and trusted >= tail and last is not None else None
+        handed = tail if tail is not None and trusted == tail and last is not None else None
+        if last is not None and (crossed := [b for b in breaks if turn_from < b < trusted]):
+            # A rescue's path (a jump over words not in the audio) ran on into the
+            # next speaker's turn: the change was found in that one path, as a
+            # hand-over would find it. Handing over from the last word trusted would
+            # align the new turn again from its first word at the wrong place (the
+            # edited-untimed benchmark lost a turn so). The new speaker's pace and
+            # budget start afresh.
+            turn_from, first_spoken, rate = crossed[-1], None, 1.0
+            audio.fresh(next((b for b in breaks if b > turn_from), len(words)) - turn_from)
         if handed is None and audio.hopeless() \
                 and (given_up := next((b for b in breaks if b > turn_from), None)) is not None:
             # This speaker's turn cannot be found (crosstalk, a voice the model does
