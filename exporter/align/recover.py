@@ -30,6 +30,10 @@ __all__ = ["back_off", "jump_in", "resync"]
 #: How far back (in time, over words already placed) a window that failed goes to
 #: align again, once per place: about half a window.
 BACK_OFF_SECONDS = 6.0
+#: How far back the back-off's window that may jump opens: a sentence not in the
+#: audio is forced, squeezed, onto the speech after it, so the words said after it
+#: lie further back than a failed window's cursor suggests.
+JUMP_BACK_SECONDS = 12.0
 #: How far past a window that failed a run of words not in the audio may reach and
 #: still be jumped over in the back-off's window (see _jump): longer stretches are
 #: found by resync.
@@ -106,29 +110,44 @@ def back_off(words: Sequence[str], tokens: list[list[str]], i: int, cursor: floa
     if i in audio.backed_off:
         return None
     audio.backed_off.add(i)
-    b = i
-    while b - 1 > audio.lead and (earlier := times[b - 1]) is not None \
-            and earlier[0] > cursor - BACK_OFF_SECONDS:
-        b -= 1
-    previous = times[b - 1] if b > 0 else None
-    if b == i or previous is None:
+
+    def back(seconds: float) -> int:
+        b = i
+        while b - 1 > audio.lead and (earlier := times[b - 1]) is not None \
+                and earlier[0] > cursor - seconds:
+            b -= 1
+        return b
+
+    b, far = back(BACK_OFF_SECONDS), back(JUMP_BACK_SECONDS)
+    if b == i or times[b - 1] is None:
         return None
-    start = previous[1] - 0.05
-    placed = times[b:i]
-    times[b:i] = [None] * (i - b)
+    if times[far - 1] is None:
+        far = b
+    placed = times[far:i]
     # The window reaches a window's worth of speech past the one that failed: the
     # speech after words not in the audio must be in it for the jump to pay.
     end = window_end(cursor, words[i:chunk_end(words, i)], rate, limit)
-    jumped = _jump(words, tokens, b, i, start, end, limit, audio, times)
+    start = _opening(times, far)
+    times[far:i] = [None] * (i - far)
+    jumped = _jump(words, tokens, far, i, start, end, limit, audio, times)
     if jumped is not None:
         trusted = jumped
     else:
+        times[far:b] = placed[:b - far]
+        start = _opening(times, b)
         trusted, how = align_chunk(words, tokens, b, chunk_end(words, b, audio.cap), start,
                                    limit, audio, times, rate, halve=False)
         if how == "failed":
-            times[b:i] = placed
+            times[far:i] = placed
             return None
     return _rescued(times, trusted, start)
+
+
+def _opening(times: list[tuple[float, float] | None], b: int) -> float:
+    """Where a window from word ``b`` opens: as the word before it ends."""
+    previous = times[b - 1]
+    assert previous is not None
+    return previous[1] - 0.05
 
 
 def jump_in(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float,
