@@ -75,11 +75,12 @@ def test_the_same_speech_under_another_clock_gives_the_same_words(
     late.write_text(real_episode.show_notes(truth, 3.0), encoding="utf-8")
     plain = align(read_transcript(notes), audio, jobs=2)
     moved = align(read_transcript(late), audio, jobs=2)
-    assert -3.0 <= moved.offset <= -2.0
-    shifts = sorted(abs(a.start - b.start) for a, b in
-                    zip(plain.words, moved.words, strict=True))
-    assert shifts[len(shifts) // 2] <= 0.02
-    assert sum(s <= 0.02 for s in shifts) / len(shifts) >= 0.9
+    # The times are whole seconds, so the offset is too: the lag of the first turns'
+    # speech behind them (-2.4 s) put every window 0.6 s off, and 9% of the words
+    # of the benchmark moved.
+    assert moved.offset == -3.0
+    shifts = [abs(a.start - b.start) for a, b in zip(plain.words, moved.words, strict=True)]
+    assert max(shifts) <= 0.02
 
 
 def test_real_speakers_are_found_with_no_times_at_all(
