@@ -231,7 +231,10 @@ def dithered(pcm: bytes, offset: float) -> bytes:
     True
     """
     samples = np.frombuffer(pcm, dtype="<i2")
-    edges = np.diff(np.concatenate(([0], (samples == 0).astype(np.int8), [0])))
+    zero = samples == 0
+    if np.count_nonzero(zero) < SILENT_RUN:
+        return pcm
+    edges = np.diff(np.concatenate(([0], zero.astype(np.int8), [0])))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     runs = [(a, b) for a, b in zip(starts, ends, strict=True) if b - a >= SILENT_RUN]
     if not runs:
