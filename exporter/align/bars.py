@@ -97,12 +97,18 @@ def window_bars(turns: Sequence[Turn], episode: Sequence[float],
     where found).
 
     A turn whose opening words were found where its (repaired) time puts them, with
-    a score short of chance, sets its own scale: one speaker can record in two rooms
-    (or with a cold), and the worse room must not make the right words look like
-    chance. A turn whose probe did not vouch for it (it opened in a word of the
-    speaker before and lost its way, or the turn is too short to probe) takes the
-    scale its speaker's other turns vouched for: on the real-speech benchmark, a
-    clock 0.3 s earlier made one clean reader's probe score -46,000, the episode's
+    a score short of chance, vouches for its speaker's voice: one speaker can record
+    in two rooms (or with a cold), and the worse room must not make the right words
+    look like chance. Each turn takes the scale of the poorest fit its speaker's
+    turns vouched for, its own or another's: a real fit of that voice, so a window
+    of it that fits as poorly is not chance. Not the turn's own alone (nor the
+    median): ten opening words can fit far better than the rest of a hard voice's
+    turn, and on the real-speech benchmark the speaker with a cold, whose probe
+    found its words at -16,800, had his windows (-27,600) refused by a bar of
+    -26,800 and the turn lost, under one transcript clock and not another. A turn
+    whose probe did not vouch for it (it opened in a word of the speaker before and
+    lost its way, or the turn is too short to probe) takes its speaker's scale too:
+    a clock 0.3 s earlier made one clean reader's probe score -46,000, the episode's
     bar (-11,800) then rejected every window of the turn (-14,000) and it was lost.
     Not when the episode's scale itself is chance: there the probes land near their
     times only because that is where they look.
@@ -117,9 +123,7 @@ def window_bars(turns: Sequence[Turn], episode: Sequence[float],
             vouched[k] = got[0]
     by_speaker = _by_speaker((turns[k].speaker, score) for k, score in vouched.items())
     for k, turn in enumerate(turns):
-        scale = vouched.get(k)
-        if scale is None and turn.speaker in by_speaker:
-            scale = statistics.median(by_speaker[turn.speaker])
+        scale = min(by_speaker[turn.speaker]) if turn.speaker in by_speaker else None
         if scale is not None:
             bars[k] = max(min(bars[k], scale * CHANCE_RATIO), CHANCE_BAR)
     return bars
