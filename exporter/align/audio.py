@@ -134,9 +134,13 @@ def stream_pcm(source: str | os.PathLike[str]) -> Iterator[bytes]:
     path = os.fspath(source)
     if not Path(path).is_file():
         raise AudioError("no such file", path)
+    # -flush_packets 0: to a pipe, ffmpeg otherwise writes every packet (a few
+    # kilobytes) at once, and the writes and the reads that follow each of them took
+    # the decode of the real-speech episode from 0.53 s to 0.76 s.
     proc = subprocess.Popen(
         [ffmpeg_exe(), "-nostdin", "-v", "error", "-i", path, "-vn", "-ac", "1", "-ar",
-         str(RATE), "-f", "s16le", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+         str(RATE), "-flush_packets", "0", "-f", "s16le", "-"], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
     total = 0
     try:
