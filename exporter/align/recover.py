@@ -176,9 +176,9 @@ def jump_in(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float
 def _rescued(times: list[tuple[float, float] | None], trusted: int, fallback: float
              ) -> tuple[int, str, float]:
     """What a rescue gives the walk: where words are trusted up to, how, and the
-    cursor (a little before the last trusted word's end, or ``fallback``)."""
-    last = times[trusted - 1]
-    return trusted, "retried", last[1] - 0.05 if last is not None else fallback
+    cursor (where a window after the last trusted word opens, or ``fallback``)."""
+    return trusted, "retried", \
+        _opening(times, trusted) if times[trusted - 1] is not None else fallback
 
 
 def _jump(words: Sequence[str], tokens: list[list[str]], b: int, i: int, start: float,
