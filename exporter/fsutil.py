@@ -4,6 +4,12 @@ The new content goes to a temporary file in the target's directory, is flushed a
 fsynced, and is then renamed over the target. Where Linux allows (``O_TMPFILE``), the
 temporary file has no name until the moment it is renamed into place, so a process
 killed at any other moment leaves nothing behind.
+
+That moment cannot be closed: ``linkat`` cannot replace a file, so the name is given
+first and the rename follows, and a process killed between the two system calls
+(or on a filesystem without ``O_TMPFILE``, at any time during the write) leaves a
+hidden ``.NAME.PID.HEX.part`` beside the target. The next write of the same target
+removes those whose process is gone, so they do not pile up.
 """
 
 from __future__ import annotations
@@ -74,8 +80,12 @@ class AtomicFile:
         with contextlib.suppress(OSError, AttributeError):
             return os.open(self.directory, os.O_TMPFILE | os.O_RDWR, 0o600)
         # No O_TMPFILE on this filesystem or platform: a named, hidden temporary file.
-        self._named = self.directory / f".{self.target.name}.{secrets.token_hex(4)}.part"
+        self._named = self._part_name()
         return os.open(self._named, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
+
+    def _part_name(self) -> Path:
+        # The PID tells a later write whether the process that named it is gone.
+        return self.directory / f".{self.target.name}.{os.getpid()}.{secrets.token_hex(4)}.part"
 
     def __enter__(self) -> AtomicFile:
         return self
@@ -108,10 +118,11 @@ class AtomicFile:
                 os.fchown(self.file.fileno(), *self.owner)
             if self._named is None:
                 # Give the unnamed file a name only now, and rename it at once.
-                self._named = self.directory / f".{self.target.name}.{secrets.token_hex(4)}.part"
+                self._named = self._part_name()
                 _link_unnamed(self.file.fileno(), self._named)
             os.replace(self._named, self.target)
             self._committed = True
+            _remove_abandoned(self.directory, self.target.name)
             self._sync_directory()
         except OSError as exc:
             raise OutputError(f"cannot write the file ({exc.strerror})", self.target) from None
@@ -131,6 +142,32 @@ class AtomicFile:
         if not self._committed and self._named is not None:
             with contextlib.suppress(OSError):
                 self._named.unlink()
+
+
+def _remove_abandoned(directory: Path, name: str) -> None:
+    """Remove the ``.part`` files that killed writes of ``name`` left in ``directory``:
+    those whose PID names no running process (a file of a live one is left alone,
+    even when the PID was reused, as it may be a write in progress)."""
+    prefix, suffix = f".{name}.", ".part"
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(directory):
+            if not (entry.name.startswith(prefix) and entry.name.endswith(suffix)):
+                continue
+            pid, _, token = entry.name[len(prefix):-len(suffix)].partition(".")
+            if not (pid.isdigit() and len(token) == 8) or _running(int(pid)):
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, but is another user's
+    return True
 
 
 def _fsync_quietly(fd: int) -> None:
