@@ -25,6 +25,7 @@ from exporter.align.audio import DecodedAudio, decode
 from exporter.align.bars import window_bars
 from exporter.align.edges import DOUBTFUL_START
 from exporter.align.estimate import monotonic
+from exporter.align.probes import OpeningProbes, ProbeRunner
 from exporter.align.turn import (
     AFTER,
     CONTEXT_REACH,
@@ -59,14 +60,19 @@ def align(transcript: Transcript, audio: str | os.PathLike[str], *, jobs: int | 
     workers = jobs or os.cpu_count() or 1
     pool = worker_pool(workers) if workers > 1 else None
     try:
+        runner = ProbeRunner(pool)
+        ahead = None
         if pool is not None:
-            # The workers load the dictionary and the model while ffmpeg decodes.
+            # The workers load the dictionary and the model while ffmpeg decodes,
+            # then probe the turns' openings as their audio comes.
             for _ in range(workers):
                 pool.submit(_warm_up)
+            if not transcript.untimed:
+                ahead = OpeningProbes(transcript.turns, offset or 0.0, runner, workers - 1)
         decoded = decode(audio, on_progress=(lambda s: progress("decode", s)) if progress
-                         else None)
+                         else None, on_ready=ahead.ready if ahead else None)
         try:
-            return _align_with(transcript, decoded, pool, offset, repair, progress)
+            return _align_with(transcript, decoded, pool, offset, repair, progress, runner)
         finally:
             decoded.close()
     finally:
@@ -80,22 +86,11 @@ def _warm_up() -> None:
 
 def _align_with(transcript: Transcript, decoded: DecodedAudio,
                 pool: ProcessPoolExecutor | None, given: float | None, repair_times: bool,
-                progress: Callable[[str, float], None] | None) -> Alignment:
+                progress: Callable[[str, float], None] | None, run: ProbeRunner
+                ) -> Alignment:
     turns = transcript.turns
     duration = decoded.duration
     warnings: list[str] = []
-
-    # The offset search and the insertion search both probe the first turns where
-    # the offset puts them: the same job gives the same result, so it runs once.
-    seen: dict[repair.ProbeJob, tuple[float, float] | None] = {}
-
-    def run(probes: Sequence[repair.ProbeJob]) -> list[tuple[float, float] | None]:
-        new = list(dict.fromkeys(p for p in probes if p not in seen))
-        results = repair.serial(new) if pool is None \
-            else pool.map(repair.run_probe, new, chunksize=4)
-        seen.update(zip(new, results, strict=True))
-        return [seen[p] for p in probes]
-
     if transcript.untimed:
         result = align_untimed(turns, decoded, pool, run, progress)
         if given is not None:
@@ -106,6 +101,7 @@ def _align_with(transcript: Transcript, decoded: DecodedAudio,
     if repair_times and given is None:
         offset = repair.find_offset(turns, decoded, run)
         if offset:
+            run.drop_waiting()  # the openings started during the decode were at 0
             warnings.append(f"the transcript's times are {offset:+.1f} s off the audio "
                             "(found from the first turns); every turn was moved by that")
     # With the times trusted, the probes still tell chance fits (wrong audio) apart.

@@ -159,10 +159,14 @@ def stream_pcm(source: str | os.PathLike[str]) -> Iterator[bytes]:
 
 def decode(source: str | os.PathLike[str],
            on_progress: Callable[[float], None] | None = None,
-           directory: str | None = None) -> DecodedAudio:
+           directory: str | None = None,
+           on_ready: Callable[[DecodedAudio], None] | None = None) -> DecodedAudio:
     """Decode the whole episode to a temporary PCM file, keeping peaks on the way.
 
     :param on_progress: called with the seconds decoded so far.
+    :param on_ready: called as the decode goes with the audio decoded so far, which
+        other processes can read from the file already (work on the start of an
+        episode need not wait for its end).
     :raises AudioError: when the file cannot be decoded.
     """
     # Kept after closing: alignment workers read windows from it; close() removes it.
@@ -186,6 +190,9 @@ def decode(source: str | os.PathLike[str],
                 samples += len(chunk) // BYTES_PER_SAMPLE
                 if on_progress is not None:
                     on_progress(samples / RATE)
+                if on_ready is not None:
+                    handle.flush()
+                    on_ready(DecodedAudio(path, samples))
             if len(carry):
                 peaks.append(round(float(np.abs(carry.astype(np.int32)).max()) / 32768, 3))
     except BaseException:

@@ -68,7 +68,7 @@ def _score_at(aligner: WindowAligner, tokens: list[str], seconds: float, audio: 
     # speaker's probe must not be squeezed into a window cut for an average one.
     ends = sorted({len(lead) + k for k in range(min(MIN_PROBE_WORDS, len(tokens)),
                                                   len(tokens) + 1)})
-    found = aligner.align(lead + tokens, audio.read(start, at + seconds * 1.3 + 1.5), start,
+    found = aligner.align(lead + tokens, audio.read(start, _window_end(at, seconds)), start,
                           sorted(set(starts)), ends)
     if not found:
         return None
@@ -76,6 +76,16 @@ def _score_at(aligner: WindowAligner, tokens: list[str], seconds: float, audio: 
     if not own or own[0] is None:
         return None
     return mean_score(own), own[0].start
+
+
+def _window_end(at: float, seconds: float) -> float:
+    """Where the window of a probe at ``at`` of words that take ``seconds`` ends."""
+    return at + seconds * 1.3 + 1.5
+
+
+def probe_reach(job: ProbeJob) -> float:
+    """The last moment of audio ``job`` reads: it can run once that is decoded."""
+    return _window_end(job.at, _probe(job.words)[1])
 
 
 # Insertions: audio added mid-episode (an ad break) after the transcript was made.
@@ -95,7 +105,9 @@ class ProbeJob:
     words: tuple[str, ...]
     at: float
     pcm_path: str
-    samples: int
+    #: How much of the file is decoded (all of it, or, for a probe run while the
+    #: rest is decoded, at least up to its reach): not part of what the job is.
+    samples: int = field(compare=False)
     #: The words said just before (the previous turn's last), when they are there.
     before: tuple[str, ...] = ()
 
@@ -136,13 +148,13 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
     :param search: False only measures the bar for chance fits (the transcript's
         times are trusted).
     """
-    probed = [k for k, t in enumerate(turns) if len(t.words) >= MIN_PROBE_WORDS]
+    probed = _probed(turns)
 
     def jobs(indexes: Sequence[int], shift: float) -> list[ProbeJob]:
         return [job for k in indexes
                 for job in _probe_jobs(turns[k], [shift], audio, _before(turns, k))]
 
-    found = dict(zip(probed, run(jobs(probed, offset)), strict=True))
+    found = dict(zip(probed, run(opening_jobs(turns, audio, offset)), strict=True))
     bars = episode_bars(turns, found)
     if not search:
         return Repair([offset] * len(turns), [], bars, found)
@@ -185,6 +197,18 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
             shifts[index] = shift
         position += 1
     return Repair(shifts, insertions, bars, found)
+
+
+def _probed(turns: Sequence[Turn]) -> list[int]:
+    return [k for k, t in enumerate(turns) if len(t.words) >= MIN_PROBE_WORDS]
+
+
+def opening_jobs(turns: Sequence[Turn], audio: DecodedAudio, shift: float) -> list[ProbeJob]:
+    """The probes :func:`find_insertions` runs first (every turn's opening words, where
+    ``shift`` puts them; :func:`find_offset` runs the first three at shift 0), in
+    the order of the turns: they can be run ahead, as the audio is decoded."""
+    return [job for k in _probed(turns)
+            for job in _probe_jobs(turns[k], [shift], audio, _before(turns, k))]
 
 
 def _probe_jobs(turn: Turn, shifts: Sequence[float], audio: DecodedAudio,
@@ -270,7 +294,7 @@ def find_offset(turns: Sequence[Turn], audio: DecodedAudio, run: Runner = serial
     Otherwise the first turn is searched for, and the shift is taken when the next
     turn is found at it too.
     """
-    probed = [k for k, t in enumerate(turns) if len(t.words) >= MIN_PROBE_WORDS][:3]
+    probed = _probed(turns)[:3]
     if not probed:
         return 0.0
     whole = all(float(t.start).is_integer() for t in turns)
