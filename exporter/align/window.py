@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from exporter.align.audio import DecodedAudio
@@ -230,7 +231,9 @@ def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, 
             jump=(bounds[lo - i], sorted({bounds[k - i] for k in landings})))
     else:
         found = aligner_for(settings).align(flat, pcm, offset, starts, ends, skips)
-    if found is not None and audio.bar is not None and mean_score(found) < audio.bar:
+    if found is not None and audio.bar is not None and (
+            mean_score(found) < audio.bar
+            or (jump is not None and mean_score(_landed(found)) < audio.bar)):
         found = None  # the words forced onto other speech: as bad as no fit
     if found is not None and isolated and _skipped_run(found[max(starts):min(ends)]) > 1:
         found = None
@@ -239,6 +242,24 @@ def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, 
     else:
         audio.successes += 1
     return found
+
+
+def _landed(found: Sequence[TokenTime | None]) -> list[TokenTime]:
+    """The tokens found after a path's jump (all it found, when it did not jump).
+
+    A jump says the words it leaves out are not in the audio; where they are, the
+    words it lands on are forced onto their speech, and fit that much worse than the
+    words before the jump, which the window's mean hides.
+
+    >>> t = lambda s: TokenTime("a", 0.0, 0.1, s)
+    >>> [x.score for x in _landed([None, t(-1.0), None, None, t(-2.0), t(-3.0), None])]
+    [-2.0, -3.0]
+    >>> [x.score for x in _landed([t(-1.0), t(-2.0)])]
+    [-1.0, -2.0]
+    """
+    kept = [k for k, token in enumerate(found) if token is not None]
+    gap = next((b for a, b in pairwise(kept) if b > a + 1), kept[0] if kept else 0)
+    return [token for token in found[gap:] if token is not None]
 
 
 def _skipped_run(found: Sequence[TokenTime | None]) -> int:

@@ -258,3 +258,35 @@ def test_words_that_are_not_in_the_audio_are_reported(tmp_path: Path, before: st
         result.stderr
     words = json.loads((tmp_path / "w.json").read_text())["words"]
     assert [w["word"] for w in words if w["method"] == "interpolated"] == ADDED.split()
+
+
+def test_a_jump_keeps_the_words_and_scores_an_alignment_of_them_alone_gets() -> None:
+    """A sentence that is not in the audio, given inside the sample's first words
+    with a jump allowed: the path leaves out exactly that sentence, and the words it
+    keeps have the times and scores that aligning those words alone gives (the path
+    comes from the search, the times from an alignment of the words kept; the
+    lattice of the jump's grammar had taken 12 s for one window, and scored the
+    same words up to 50% worse than any other window does)."""
+    turn = read_transcript(EPISODE_TRANSCRIPT).turns[0]
+    said = [t for w in turn.words[:29] for t in tokens_for(w)]  # to "today", at 15.7 s
+    cut = next(k for k, w in enumerate(turn.words) if w.endswith(".")) + 1
+    before = [t for w in turn.words[:cut] for t in tokens_for(w)]
+    added = "purple elephants were dancing quietly beneath the frozen orange moon".split()
+    tokens = before + added + said[len(before):]
+    landings = [len(before), len(before) + len(added)]
+    audio = decode(EPISODE)
+    try:
+        pcm = audio.read(4.5, audio.quiet_point(15.9, 0.1))
+    finally:
+        audio.close()
+    aligner = WindowAligner()
+    ends = [len(tokens)]
+    found = aligner.align(tokens, pcm, 4.5, [0], ends, jump=(0, landings))
+    assert found is not None
+    left_out = [k for k, t in enumerate(found) if t is None]
+    assert left_out == list(range(len(before), len(before) + len(added)))
+    kept = [k for k, t in enumerate(found) if t is not None]
+    alone = aligner.align([tokens[k] for k in kept], pcm, 4.5)
+    assert alone is not None
+    assert [(t.token, t.start, t.end, t.score) for t in alone] == \
+        [(t.token, t.start, t.end, t.score) for t in found if t is not None]
