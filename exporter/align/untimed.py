@@ -30,7 +30,13 @@ from exporter.speech import word_weight
 #: The walk is cut about every this many seconds of (estimated) speech, whatever
 #: the number of workers, so that the result does not depend on it: finding where
 #: a cut falls costs a search of a few seconds, and each part is walked by one core.
+#: (Every 240 s: the synthetic 42-minute episode took 37.8 s instead of 28.5 s, its
+#: nine cut searches costing 1.8 s each.)
 PART_SECONDS = 600.0
+#: From this much speech on, the walk is cut in two at least: a walk costs about
+#: 0.04 s of a core per second of speech, a cut search 2 s, and the second core
+#: otherwise waits (the 8.5-minute real-speech episode, one walk: 21 s; in two: 17 s).
+SPLIT_SECONDS = 240.0
 
 
 def align_untimed(turns: Sequence[Turn], decoded: DecodedAudio,
@@ -94,12 +100,21 @@ def _by_turn(turns: Sequence[Turn], firsts: Sequence[int], bounds: Sequence[tupl
                      shifts=[0.0] * len(turns))
 
 
+def part_count(speech: float) -> int:
+    """How many parts a walk over ``speech`` seconds (estimated) is cut into.
+
+    >>> part_count(110.0), part_count(480.0), part_count(2500.0)
+    (1, 2, 4)
+    """
+    return max(round(speech / PART_SECONDS), 2 if speech >= SPLIT_SECONDS else 1)
+
+
 def _cuts(turns: Sequence[Turn], firsts: Sequence[int], words: Sequence[str], start: float,
           decoded: DecodedAudio, run: repair.Runner) -> list[tuple[int, float]]:
     """The turns where the walk is cut into parts, and where each starts."""
     weights = [sum(word_weight(w) for w in turn.words) for turn in turns]
     total = sum(weights)
-    parts = round(total / PART_SECONDS)
+    parts = part_count(total)
     if parts < 2:
         return []
     # Where each turn would start if the speech from the first word to the end of
