@@ -39,8 +39,12 @@ from exporter.model import Turn
 from exporter.speech import word_weight
 
 PROBE_WORDS = 10
+#: A search probes every COARSE_STEP seconds, then every FINE_STEP around the best
+#: fit. Where the words were found comes from the fine probe's path, not from its
+#: step: at 0.25 s (17 probes instead of 9) every repair on both benchmarks (intro,
+#: clock late, cuts, untimed, the synthetic shifted episode) came out the same.
 COARSE_STEP = 2.0
-FINE_STEP = 0.25
+FINE_STEP = 0.5
 
 
 def _probe(words: Sequence[str]) -> tuple[list[str], float]:
