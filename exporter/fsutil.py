@@ -257,17 +257,30 @@ class Staging:
     r"""A hidden folder inside ``outdir`` where a set of outputs is built, then moved
     into place: what :class:`AtomicFile` is for one file, for several. A failed run
     :meth:`discard`\ s it and leaves nothing half-written in ``outdir`` (nor
-    ``outdir`` itself, when the run made it and it is empty)."""
+    ``outdir`` itself, when the run made it and it is empty). A run killed outright
+    (``kill -9``, a power cut) cannot, and leaves its ``.exporter-PID-*.tmp``
+    folder; the next run into ``outdir`` removes those whose process is gone."""
 
     def __init__(self, outdir: Path) -> None:
         self.outdir = outdir
         self.created = not outdir.exists()
         try:
             outdir.mkdir(parents=True, exist_ok=True)
-            self.path = Path(tempfile.mkdtemp(prefix=".exporter-", suffix=".tmp", dir=outdir))
+            self.path = Path(tempfile.mkdtemp(prefix=f".exporter-{os.getpid()}-",
+                                              suffix=".tmp", dir=outdir))
         except OSError as exc:
             raise OutputError(f"cannot write in the output folder ({exc.strerror})",
                               outdir) from None
+        self._remove_abandoned()
+
+    def _remove_abandoned(self) -> None:
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.outdir):
+                pid, _, rest = entry.name.removeprefix(".exporter-").partition("-")
+                if entry.name.startswith(".exporter-") and entry.name.endswith(".tmp") \
+                        and pid.isdigit() and rest and entry.is_dir(follow_symlinks=False) \
+                        and not _running(int(pid)):
+                    shutil.rmtree(entry.path, ignore_errors=True)
 
     def file(self, name: str) -> Path:
         return self.path / name

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from exporter.fsutil import AtomicFile, atomic_write
+from exporter.fsutil import AtomicFile, Staging, atomic_write
 
 #: A child that names an O_TMPFILE the way AtomicFile.commit does, then is killed
 #: (SIGKILL) before it can rename it: the state a kill between the two calls leaves.
@@ -54,3 +54,32 @@ def test_parts_of_running_processes_and_of_other_files_are_left_alone(
         out.file.write(b"new")
         out.commit()
     assert parts(tmp_path) == sorted(p.name for p in (live, other, producers))
+
+
+#: A child that starts building a run's outputs and is killed before it can publish
+#: or discard them.
+KILLED_RUN = """
+import os, signal, sys
+from pathlib import Path
+from exporter.fsutil import Staging
+staging = Staging(Path(sys.argv[1]))
+staging.write("episode.vtt", "WEBVTT\\n")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_the_staging_folder_of_a_killed_run_is_removed_by_the_next_run(
+        tmp_path: Path) -> None:
+    outdir = tmp_path / "out"
+    child = subprocess.Popen([sys.executable, "-c", KILLED_RUN, str(outdir)])
+    assert child.wait() == -9
+    (left,) = outdir.iterdir()
+    assert left.name.startswith(f".exporter-{child.pid}-") and left.name.endswith(".tmp")
+    live = outdir / f".exporter-{os.getpid()}-abcdefgh.tmp"
+    producers = outdir / ".exporter-notes.tmp"
+    live.mkdir()
+    producers.mkdir()
+    staging = Staging(outdir)
+    assert sorted(p.name for p in outdir.iterdir()) == sorted(
+        [staging.path.name, live.name, producers.name])
+    staging.discard()
