@@ -196,11 +196,11 @@ class WindowAligner:
         """A window that may jump over one run of its tokens (see :meth:`align`).
 
         The search decides which tokens the path keeps; the kept tokens are then
-        aligned again, exactly, for their times and scores. The path taken straight
-        from the search spares the word lattice, which in a grammar with a jump has
-        an entry for every landing at every word's end: building it took time that
-        grew with the square of the window (one window of the synthetic untimed
-        benchmark: 12.4 s for the lattice, 0.65 s for the search and the
+        aligned again on their own for their times and scores. The path taken
+        straight from the search spares the word lattice, which in a grammar with a
+        jump has an entry for every landing at every word's end: building it took
+        time that grew with the square of the window (one window of the synthetic
+        untimed benchmark: 12.4 s with the lattice, 1.0 s for the search and the
         alignment of the kept words). The kept words' scores are then those any
         window's words get (the lattice of a grammar with a jump gave the same words
         poorer scores: by 4% to 50% on the real-speech benchmark).

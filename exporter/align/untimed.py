@@ -35,7 +35,8 @@ from exporter.speech import word_weight
 PART_SECONDS = 600.0
 #: From this much speech on, the walk is cut in two at least: a walk costs about
 #: 0.04 s of a core per second of speech, a cut search 2 s, and the second core
-#: otherwise waits (the 8.5-minute real-speech episode, one walk: 21 s; in two: 17 s).
+#: otherwise waits (the 8.5-minute real-speech episode, one walk: 18.6-22 s; in two:
+#: 16.7-18.6 s).
 SPLIT_SECONDS = 240.0
 
 
