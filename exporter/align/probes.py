@@ -1,15 +1,20 @@
-"""Repair's probes, run in the process pool: each once, and the first ones early.
+"""Repair's probes: what one is, and how they run (each once, the first ones early).
 
-Timestamp repair (:mod:`exporter.align.repair`) asks for probes in batches and
-decides in order, so each batch waits for the one before. The batch it asks for
-first is known before the audio is decoded: every turn's opening words where the
-transcript's times put them (the offset search's first three are among them). Those
-are started while ffmpeg decodes, each as soon as the audio it reads is in the file,
-so that the second core works during the decode instead of waiting for it: one
-fewer at a time than there are workers, as ffmpeg has a core of its own (with both
-workers probing, the real-speech episode's decode took 1.3 s instead of 0.8 s, and
-the probes were done 0.25 s later). When the offset found is not the one they were
-started at, those not begun are dropped.
+A probe aligns a turn's first words (PROBE_WORDS of them) in a few seconds of audio
+around a time, with the words said before it optional in front: where the words
+are said it fits with a good score, elsewhere with none or a poor one. Timestamp
+repair (:mod:`exporter.align.repair`) decides from probes; they run here.
+
+Repair asks for probes in batches and decides in order, so each batch waits for
+the one before. The batch it asks for first is known before the audio is decoded:
+every turn's opening words where the transcript's times put them (the offset
+search's first three are among them). Those are started while ffmpeg decodes, each
+as soon as the audio it reads is in the file, so that the second core works during
+the decode instead of waiting for it: one fewer at a time than there are workers,
+as ffmpeg has a core of its own (with both workers probing, the real-speech
+episode's decode took 1.3 s instead of 0.8 s, and the probes were done 0.25 s
+later). When the offset found is not the one they were started at, those not begun
+are dropped.
 
 A probe's result does not depend on when it ran, nor on how much of the file was
 decoded then (it reads only what it reaches), so the alignment is the same as when
@@ -18,18 +23,126 @@ every probe runs after the decode.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from exporter.align.audio import DecodedAudio
-from exporter.align.repair import ProbeJob, opening_jobs, probe_reach, run_probe, serial
+from exporter.align.sphinx import WindowAligner, mean_score
+from exporter.align.text import tokens_for
+from exporter.align.window import aligner_for
 from exporter.model import Turn
+from exporter.speech import word_weight
+
+PROBE_WORDS = 10
+#: Turns with fewer words are not probed.
+MIN_PROBE_WORDS = 4
+
+
+def _probe(words: Sequence[str]) -> tuple[list[str], float]:
+    probe = [w for w in words[:PROBE_WORDS]]
+    tokens = [t for w in probe for t in tokens_for(w)]
+    return tokens, sum(word_weight(w) for w in probe)
+
+
+#: Seconds before a probe's time that its window opens, and how much earlier when the
+#: words said before it are given (as in the aligner: rounded-down times put the end
+#: of the previous speaker in the window, and those words take it).
+PROBE_LEAD = 1.0
+CONTEXT_LEAD = 2.0
+
+
+def _score_at(aligner: WindowAligner, tokens: list[str], seconds: float, audio: DecodedAudio,
+              at: float, before: Sequence[str] = ()) -> tuple[float, float] | None:
+    context = [[t for t in tokens_for(w)] for w in before]
+    lead = [t for word in context for t in word]
+    starts = [0]
+    for word in context:
+        starts.append(starts[-1] + len(word))
+    start = audio.quiet_point(at - PROBE_LEAD - (CONTEXT_LEAD if lead else 0.0), 0.5)
+    # The path may end after any of the probe's words past the first few: a slow
+    # speaker's probe must not be squeezed into a window cut for an average one.
+    ends = sorted({len(lead) + k for k in range(min(MIN_PROBE_WORDS, len(tokens)),
+                                                  len(tokens) + 1)})
+    found = aligner.align(lead + tokens, audio.read(start, _window_end(at, seconds)), start,
+                          sorted(set(starts)), ends)
+    if not found:
+        return None
+    own = found[len(lead):]
+    if not own or own[0] is None:
+        return None
+    return mean_score(own), own[0].start
+
+
+def _window_end(at: float, seconds: float) -> float:
+    """Where the window of a probe at ``at`` of words that take ``seconds`` ends."""
+    return at + seconds * 1.3 + 1.5
+
+
+def probe_reach(job: ProbeJob) -> float:
+    """The last moment of audio ``job`` reads: it can run once that is decoded."""
+    return _window_end(job.at, _probe(job.words)[1])
+
+
+@dataclass(frozen=True)
+class ProbeJob:
+    """Look for a turn's first words near ``at`` (runs in a worker)."""
+
+    words: tuple[str, ...]
+    at: float
+    pcm_path: str
+    #: How much of the file is decoded (all of it, or, for a probe run while the
+    #: rest is decoded, at least up to its reach): not part of what the job is.
+    samples: int = field(compare=False)
+    #: The words said just before (the previous turn's last), when they are there.
+    before: tuple[str, ...] = ()
+
+
+def run_probe(job: ProbeJob) -> tuple[float, float] | None:
+    """The probe's score and where its first word was found; None when not there."""
+    tokens, seconds = _probe(job.words)
+    audio = DecodedAudio(Path(job.pcm_path), job.samples)
+    return _score_at(aligner_for("normal"), tokens, seconds, audio, job.at, job.before)
+
+
+Runner = Callable[[Sequence[ProbeJob]], list[tuple[float, float] | None]]
+
+
+def serial(jobs: Sequence[ProbeJob]) -> list[tuple[float, float] | None]:
+    return [run_probe(job) for job in jobs]
+
+
+def probed_turns(turns: Sequence[Turn]) -> list[int]:
+    """The turns long enough to probe."""
+    return [k for k, t in enumerate(turns) if len(t.words) >= MIN_PROBE_WORDS]
+
+
+def opening_jobs(turns: Sequence[Turn], audio: DecodedAudio, shift: float) -> list[ProbeJob]:
+    """The probes repair's ``find_insertions`` runs first (every turn's opening words,
+    where ``shift`` puts them; ``find_offset`` runs the first three at shift 0), in
+    the order of the turns: they can be run ahead, as the audio is decoded."""
+    return [job for k in probed_turns(turns)
+            for job in probe_jobs(turns[k], [shift], audio, said_before(turns, k))]
+
+
+def probe_jobs(turn: Turn, shifts: Sequence[float], audio: DecodedAudio,
+               before: tuple[str, ...] = ()) -> list[ProbeJob]:
+    """Probes of ``turn``'s opening words at each of ``shifts`` from its time."""
+    return [ProbeJob(tuple(turn.words), turn.start + shift, str(audio.path), audio.samples,
+                     before) for shift in shifts]
+
+
+def said_before(turns: Sequence[Turn], k: int) -> tuple[str, ...]:
+    """The words said just before turn ``k`` if the transcript's times hold there."""
+    return tuple(turns[k - 1].words[-PROBE_WORDS:]) if k else ()
+
 
 Result = tuple[float, float] | None
 
 
 class ProbeRunner:
-    """A :data:`~exporter.align.repair.Runner` that runs each distinct probe once (in
+    """A :data:`Runner` that runs each distinct probe once (in
     ``pool``, or here without one), and can start probes ahead of being asked."""
 
     def __init__(self, pool: ProcessPoolExecutor | None) -> None:

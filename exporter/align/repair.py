@@ -10,7 +10,11 @@ far worse). So:
   over widening ranges of shifts finds the first turn, confirmed by the second;
 - insertions: every turn is probed where the current shift puts it; where two in a
   row are missing, the first is searched for later in the audio, and the new shift
-  holds from there when the next turn is found at it too.
+  holds from there when the next turn is found at it too (when a third is missing
+  too, the second is looked for in each range as well: the first may have been cut
+  out whole).
+
+How a probe is made and run is :mod:`exporter.align.probes`'s.
 
 Probes are independent, so they go to the process pool in batches; the decisions
 are made in order, so the result does not depend on the number of workers.
@@ -19,9 +23,8 @@ are made in order, so the result does not depend on the number of workers.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from exporter.align.audio import DecodedAudio
 from exporter.align.bars import (
@@ -32,64 +35,26 @@ from exporter.align.bars import (
     alike,
     episode_bars,
 )
-from exporter.align.sphinx import WindowAligner, mean_score
-from exporter.align.text import tokens_for
-from exporter.align.window import aligner_for
+from exporter.align.probes import (
+    MIN_PROBE_WORDS,
+    PROBE_WORDS,
+    ProbeJob,
+    Runner,
+    opening_jobs,
+    probe_jobs,
+    probed_turns,
+    said_before,
+    serial,
+)
 from exporter.model import Turn
 from exporter.speech import word_weight
 
-PROBE_WORDS = 10
 #: A search probes every COARSE_STEP seconds, then every FINE_STEP around the best
 #: fit. Where the words were found comes from the fine probe's path, not from its
 #: step: at 0.25 s (17 probes instead of 9) every repair on both benchmarks (intro,
 #: clock late, cuts, untimed, the synthetic shifted episode) came out the same.
 COARSE_STEP = 2.0
 FINE_STEP = 0.5
-
-
-def _probe(words: Sequence[str]) -> tuple[list[str], float]:
-    probe = [w for w in words[:PROBE_WORDS]]
-    tokens = [t for w in probe for t in tokens_for(w)]
-    return tokens, sum(word_weight(w) for w in probe)
-
-
-#: Seconds before a probe's time that its window opens, and how much earlier when the
-#: words said before it are given (as in the aligner: rounded-down times put the end
-#: of the previous speaker in the window, and those words take it).
-PROBE_LEAD = 1.0
-CONTEXT_LEAD = 2.0
-
-
-def _score_at(aligner: WindowAligner, tokens: list[str], seconds: float, audio: DecodedAudio,
-              at: float, before: Sequence[str] = ()) -> tuple[float, float] | None:
-    context = [[t for t in tokens_for(w)] for w in before]
-    lead = [t for word in context for t in word]
-    starts = [0]
-    for word in context:
-        starts.append(starts[-1] + len(word))
-    start = audio.quiet_point(at - PROBE_LEAD - (CONTEXT_LEAD if lead else 0.0), 0.5)
-    # The path may end after any of the probe's words past the first few: a slow
-    # speaker's probe must not be squeezed into a window cut for an average one.
-    ends = sorted({len(lead) + k for k in range(min(MIN_PROBE_WORDS, len(tokens)),
-                                                  len(tokens) + 1)})
-    found = aligner.align(lead + tokens, audio.read(start, _window_end(at, seconds)), start,
-                          sorted(set(starts)), ends)
-    if not found:
-        return None
-    own = found[len(lead):]
-    if not own or own[0] is None:
-        return None
-    return mean_score(own), own[0].start
-
-
-def _window_end(at: float, seconds: float) -> float:
-    """Where the window of a probe at ``at`` of words that take ``seconds`` ends."""
-    return at + seconds * 1.3 + 1.5
-
-
-def probe_reach(job: ProbeJob) -> float:
-    """The last moment of audio ``job`` reads: it can run once that is decoded."""
-    return _window_end(job.at, _probe(job.words)[1])
 
 
 # Insertions: audio added mid-episode (an ad break) after the transcript was made.
@@ -99,35 +64,6 @@ def probe_reach(job: ProbeJob) -> float:
 #: be, so that a short break or cut costs a short search.
 SEARCH_RANGES = ((2.0, 64.0), (-64.0, -2.0), (64.0, 240.0), (-240.0, -64.0), (240.0, 900.0),
                  (-900.0, -240.0))
-MIN_PROBE_WORDS = 4
-
-
-@dataclass(frozen=True)
-class ProbeJob:
-    """Look for a turn's first words near ``at`` (runs in a worker)."""
-
-    words: tuple[str, ...]
-    at: float
-    pcm_path: str
-    #: How much of the file is decoded (all of it, or, for a probe run while the
-    #: rest is decoded, at least up to its reach): not part of what the job is.
-    samples: int = field(compare=False)
-    #: The words said just before (the previous turn's last), when they are there.
-    before: tuple[str, ...] = ()
-
-
-def run_probe(job: ProbeJob) -> tuple[float, float] | None:
-    """The probe's score and where its first word was found; None when not there."""
-    tokens, seconds = _probe(job.words)
-    audio = DecodedAudio(Path(job.pcm_path), job.samples)
-    return _score_at(aligner_for("normal"), tokens, seconds, audio, job.at, job.before)
-
-
-Runner = Callable[[Sequence[ProbeJob]], list[tuple[float, float] | None]]
-
-
-def serial(jobs: Sequence[ProbeJob]) -> list[tuple[float, float] | None]:
-    return [run_probe(job) for job in jobs]
 
 
 @dataclass
@@ -152,11 +88,11 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
     :param search: False only measures the bar for chance fits (the transcript's
         times are trusted).
     """
-    probed = _probed(turns)
+    probed = probed_turns(turns)
 
     def jobs(indexes: Sequence[int], shift: float) -> list[ProbeJob]:
         return [job for k in indexes
-                for job in _probe_jobs(turns[k], [shift], audio, _before(turns, k))]
+                for job in probe_jobs(turns[k], [shift], audio, said_before(turns, k))]
 
     found = dict(zip(probed, run(opening_jobs(turns, audio, offset)), strict=True))
     bars = episode_bars(turns, found)
@@ -180,15 +116,30 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
             position += 1
             continue
         previous = probed[position - 1] if position else None
-        next_fit = found[following]
-        located = _search(
-            turns[k], turns[following], audio, shift, bars[k], run,
-            before=_before(turns, following) if following == k + 1 else (),
-            following_score=next_fit[0] if next_fit is not None else None,
-            floor=turns[previous].start + shifts[previous] if previous is not None else 0.0)
-        if located is None:
+
+        def sought(k: int, following: int, floor: float) -> Sought:
+            fit = found[following]
+            return Sought(turns[k], turns[following], bars[k],
+                          said_before(turns, following) if following == k + 1 else (),
+                          fit[0] if fit is not None else None, floor)
+
+        either = [sought(k, following, turns[previous].start + shifts[previous]
+                         if previous is not None else 0.0)]
+        after = probed[position + 2] if position + 2 < len(probed) else None
+        if after is not None and not good(after, found[after]):
+            # The turn after is missing too. When this one is not in the audio at all
+            # (a turn cut out whole), that one is looked for in each range before
+            # the search widens: the cut variant searched 142 probes, every range,
+            # for a removed turn before the turn after it was looked for.
+            either.append(sought(following, after, turns[k].start + shifts[k]))
+        result = _search_either(either, audio, shift, run)
+        if result is None:
             position += 1
             continue
+        if result[0]:
+            position += 1  # found the turn after; this one is not in the audio
+            k = following
+        located = result[1]
         # Shifts move in the tenths of a second they are reported in, so that the
         # chapters move by exactly what the warning says.
         moved = round(located - turns[k].start - lag - shift, 1)
@@ -203,27 +154,25 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
     return Repair(shifts, insertions, bars, found)
 
 
-def _probed(turns: Sequence[Turn]) -> list[int]:
-    return [k for k, t in enumerate(turns) if len(t.words) >= MIN_PROBE_WORDS]
+@dataclass(frozen=True)
+class Sought:
+    """A turn searched for, and the turn after it that must confirm where it is.
 
+    :param bar: the score a real fit reaches; None when not known yet (the offset
+        search), and then the best fit in a range sets it.
+    :param before: the words said just before ``following`` (when it follows
+        ``turn`` directly), for its probe.
+    :param following_score: how well ``following`` fits at the shift searched from
+        (None: not at all).
+    :param floor: the earliest the turn can be (the turn before it is there).
+    """
 
-def opening_jobs(turns: Sequence[Turn], audio: DecodedAudio, shift: float) -> list[ProbeJob]:
-    """The probes :func:`find_insertions` runs first (every turn's opening words, where
-    ``shift`` puts them; :func:`find_offset` runs the first three at shift 0), in
-    the order of the turns: they can be run ahead, as the audio is decoded."""
-    return [job for k in _probed(turns)
-            for job in _probe_jobs(turns[k], [shift], audio, _before(turns, k))]
-
-
-def _probe_jobs(turn: Turn, shifts: Sequence[float], audio: DecodedAudio,
-                before: tuple[str, ...] = ()) -> list[ProbeJob]:
-    return [ProbeJob(tuple(turn.words), turn.start + shift, str(audio.path), audio.samples,
-                     before) for shift in shifts]
-
-
-def _before(turns: Sequence[Turn], k: int) -> tuple[str, ...]:
-    """The words said just before turn ``k`` if the transcript's times hold there."""
-    return tuple(turns[k - 1].words[-PROBE_WORDS:]) if k else ()
+    turn: Turn
+    following: Turn | None
+    bar: float | None
+    before: tuple[str, ...] = ()
+    following_score: float | None = None
+    floor: float = 0.0
 
 
 def _search(turn: Turn, following: Turn | None, audio: DecodedAudio, shift: float,
@@ -233,51 +182,65 @@ def _search(turn: Turn, following: Turn | None, audio: DecodedAudio, shift: floa
             floor: float = 0.0) -> float | None:
     """Where ``turn``'s first word is, searched in widening ranges of shifts after and
     before ``shift``, and confirmed by ``following`` being where the same shift puts
-    it.
+    it (see :class:`Sought` for the rest); None when not found."""
+    found = _search_either([Sought(turn, following, bar, before, following_score, floor)],
+                           audio, shift, run, ranges)
+    return found[1] if found is not None else None
 
-    :param before: the words said just before ``following`` (when it follows
-        ``turn`` directly), for its probe.
-    :param following_score: how well ``following`` fits at ``shift`` (None: not
-        at all).
-    :param floor: the earliest the turn can be (the turn before it is there).
 
-    :param bar: the score a real fit reaches; None when not known yet (the offset
-        search), and then the best fit in a range sets it.
-    :returns: the time of the turn's first word, or None.
-    """
+def _search_either(sought: Sequence[Sought], audio: DecodedAudio, shift: float, run: Runner,
+                   ranges: Sequence[tuple[float, float]] = SEARCH_RANGES
+                   ) -> tuple[int, float] | None:
+    """The first of ``sought`` found in the narrowest range (each is looked for in a
+    range before the next is tried, and before any wider range), as its index and
+    the time of its first word. A turn stops being looked for at the first range
+    with no room for it (between its floor and the end of the audio)."""
+    looking = list(range(len(sought)))
     for low, high in ranges:
-        shifts = [shift + low + COARSE_STEP * i for i in range(int((high - low) / COARSE_STEP))
-                  if floor < turn.start + shift + low + COARSE_STEP * i < audio.duration]
-        if not shifts:
+        for n in list(looking):
+            one = sought[n]
+            shifts = [shift + low + COARSE_STEP * i
+                      for i in range(int((high - low) / COARSE_STEP))
+                      if one.floor < one.turn.start + shift + low + COARSE_STEP * i
+                      < audio.duration]
+            if not shifts:
+                looking.remove(n)
+            elif (located := _search_range(one, shifts, audio, run)) is not None:
+                return n, located
+        if not looking:
             return None
-        hits = [(g[0], s) for g, s in zip(run(_probe_jobs(turn, shifts, audio)), shifts,
-                                          strict=True)
-                if g is not None and (bar is None or g[0] >= bar)]
-        if not hits:
-            continue
-        centre = max(hits)[1]
-        fine = [centre - COARSE_STEP + FINE_STEP * i
-                for i in range(int(2 * COARSE_STEP / FINE_STEP) + 1)]
-        best = max((g for g in run(_probe_jobs(turn, fine, audio)) if g is not None),
-                   key=lambda g: g[0], default=None)
-        if best is None:
-            continue
-        if following is None:
-            return best[1]
-        moved = best[1] - turn.start
-        check = run(_probe_jobs(following, [moved], audio, before))[0]
-        if check is None:
-            continue
-        # The next turn confirms the shift when it is found where the shift puts it,
-        # fitting as a real fit does, or far better than where the old shift put it:
-        # scores depend on the voice, and the next turn is often another speaker's.
-        lag = check[1] - (following.start + moved)
-        if not -VOUCH_EARLY <= lag <= VOUCH_LATE:
-            continue
-        real = bar if bar is not None else min(best[0] * CHANCE_RATIO, WORST_REFERENCE)
-        if check[0] >= real or (following_score is not None
-                                and check[0] >= following_score / CHANCE_RATIO):
-            return best[1]
+    return None
+
+
+def _search_range(sought: Sought, shifts: Sequence[float], audio: DecodedAudio, run: Runner
+                  ) -> float | None:
+    turn, following, bar = sought.turn, sought.following, sought.bar
+    hits = [(g[0], s) for g, s in zip(run(probe_jobs(turn, shifts, audio)), shifts,
+                                      strict=True)
+            if g is not None and (bar is None or g[0] >= bar)]
+    if not hits:
+        return None
+    centre = max(hits)[1]
+    fine = [centre - COARSE_STEP + FINE_STEP * i
+            for i in range(int(2 * COARSE_STEP / FINE_STEP) + 1)]
+    best = max((g for g in run(probe_jobs(turn, fine, audio)) if g is not None),
+               key=lambda g: g[0], default=None)
+    if best is None or following is None:
+        return best[1] if best is not None else None
+    moved = best[1] - turn.start
+    check = run(probe_jobs(following, [moved], audio, sought.before))[0]
+    if check is None:
+        return None
+    # The next turn confirms the shift when it is found where the shift puts it,
+    # fitting as a real fit does, or far better than where the old shift put it:
+    # scores depend on the voice, and the next turn is often another speaker's.
+    lag = check[1] - (following.start + moved)
+    if not -VOUCH_EARLY <= lag <= VOUCH_LATE:
+        return None
+    real = bar if bar is not None else min(best[0] * CHANCE_RATIO, WORST_REFERENCE)
+    score = sought.following_score
+    if check[0] >= real or (score is not None and check[0] >= score / CHANCE_RATIO):
+        return best[1]
     return None
 
 
@@ -298,12 +261,12 @@ def find_offset(turns: Sequence[Turn], audio: DecodedAudio, run: Runner = serial
     Otherwise the first turn is searched for, and the shift is taken when the next
     turn is found at it too.
     """
-    probed = _probed(turns)[:3]
+    probed = probed_turns(turns)[:3]
     if not probed:
         return 0.0
     whole = all(float(t.start).is_integer() for t in turns)
     got = run([job for k in probed
-               for job in _probe_jobs(turns[k], [0.0], audio, _before(turns, k))])
+               for job in probe_jobs(turns[k], [0.0], audio, said_before(turns, k))])
     fits = [(turns[k].speaker, g[0], g[1] - turns[k].start)
             for k, g in zip(probed, got, strict=True) if g is not None]
     lags = sorted(lag for _, _, lag in fits)
@@ -313,7 +276,7 @@ def find_offset(turns: Sequence[Turn], audio: DecodedAudio, run: Runner = serial
         return _offset(lag, whole) if not -1.0 <= lag < 1.5 else 0.0
     following = turns[probed[1]] if len(probed) > 1 else None
     located = _search(turns[probed[0]], following, audio, 0.0, None, run, OFFSET_RANGES,
-                      _before(turns, probed[1]) if probed[1:2] == [probed[0] + 1] else (),
+                      said_before(turns, probed[1]) if probed[1:2] == [probed[0] + 1] else (),
                       got[1][0] if len(got) > 1 and got[1] is not None else None,
                       floor=-1.0)
     if located is None:

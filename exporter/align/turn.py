@@ -41,6 +41,7 @@ from exporter.align.edges import (
     start_after_pauses,
 )
 from exporter.align.estimate import clip_runs, fill
+from exporter.align.probes import Runner, serial
 from exporter.align.recover import back_off, jump_in, resync
 from exporter.align.text import tokens_for
 from exporter.align.window import (
@@ -81,7 +82,7 @@ UNMATCHED_WORDS = 6
 Locate = Callable[[Sequence[str], float, float], float | None]
 
 
-def locator(audio: DecodedAudio, run: repair.Runner = repair.serial) -> Locate:
+def locator(audio: DecodedAudio, run: Runner = serial) -> Locate:
     """Where the turn after a lost one starts, searched for around the guess."""
     return partial(_locate, audio, run)
 
@@ -232,7 +233,7 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
                  job.start)
 
 
-def _locate(audio: DecodedAudio, run: repair.Runner, words: Sequence[str], guess: float,
+def _locate(audio: DecodedAudio, run: Runner, words: Sequence[str], guess: float,
             floor: float) -> float | None:
     return repair.find_start(words, audio, run, at=guess, floor=floor,
                              ranges=repair.AFTER_LOST_RANGES)

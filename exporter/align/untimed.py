@@ -21,6 +21,7 @@ from exporter.align import repair
 from exporter.align.audio import DecodedAudio
 from exporter.align.bars import CHANCE_BAR
 from exporter.align.estimate import clip_runs, fill, monotonic
+from exporter.align.probes import Runner
 from exporter.align.text import tokens_for
 from exporter.align.turn import TurnJob, align_turn, judge, locator, said
 from exporter.align.window import CONTEXT_REACH
@@ -41,7 +42,7 @@ SPLIT_SECONDS = 240.0
 
 
 def align_untimed(turns: Sequence[Turn], decoded: DecodedAudio,
-                  pool: ProcessPoolExecutor | None, run: repair.Runner,
+                  pool: ProcessPoolExecutor | None, run: Runner,
                   progress: Callable[[str, float], None] | None) -> Alignment:
     """Every word of ``turns`` (whose starts are only estimates) aligned to the audio."""
     words = [w for turn in turns for w in turn.words]
@@ -111,7 +112,7 @@ def part_count(speech: float) -> int:
 
 
 def _cuts(turns: Sequence[Turn], firsts: Sequence[int], words: Sequence[str], start: float,
-          decoded: DecodedAudio, run: repair.Runner) -> list[tuple[int, float]]:
+          decoded: DecodedAudio, run: Runner) -> list[tuple[int, float]]:
     """The turns where the walk is cut into parts, and where each starts."""
     weights = [sum(word_weight(w) for w in turn.words) for turn in turns]
     total = sum(weights)

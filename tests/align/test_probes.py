@@ -4,8 +4,7 @@ with the results they give when run after it."""
 from __future__ import annotations
 
 from exporter.align.audio import DecodedAudio, decode
-from exporter.align.probes import OpeningProbes, ProbeRunner
-from exporter.align.repair import opening_jobs, probe_reach, serial
+from exporter.align.probes import OpeningProbes, ProbeRunner, opening_jobs, probe_reach, serial
 from exporter.readers import read_transcript
 from exporter.workers import pool
 from tests.conftest import EPISODE, EPISODE_TRANSCRIPT
