@@ -145,19 +145,29 @@ class AtomicFile:
 
 
 def _remove_abandoned(directory: Path, name: str) -> None:
-    """Remove the ``.part`` files that killed writes of ``name`` left in ``directory``:
-    those whose PID names no running process (a file of a live one is left alone,
-    even when the PID was reused, as it may be a write in progress)."""
-    prefix, suffix = f".{name}.", ".part"
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(directory):
-            if not (entry.name.startswith(prefix) and entry.name.endswith(suffix)):
-                continue
-            pid, _, token = entry.name[len(prefix):-len(suffix)].partition(".")
-            if not (pid.isdigit() and len(token) == 8) or _running(int(pid)):
-                continue
+    """Remove the ``.part`` files that killed writes of ``name`` left in ``directory``."""
+    for entry, token in _abandoned(directory, f".{name}.", ".", ".part"):
+        if len(token) == 8:
             with contextlib.suppress(OSError):
                 os.unlink(entry.path)
+
+
+def _abandoned(directory: Path, prefix: str, separator: str, suffix: str
+               ) -> list[tuple[os.DirEntry[str], str]]:
+    """The entries of ``directory`` named PREFIX PID SEPARATOR REST SUFFIX whose PID
+    names no running process (what a killed exporter left), each with its REST. One
+    of a live process is left alone, even when the PID was reused, as it may be a
+    write in progress."""
+    found = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(directory):
+            name = entry.name
+            if not (name.startswith(prefix) and name.endswith(suffix)):
+                continue
+            pid, _, rest = name[len(prefix):len(name) - len(suffix)].partition(separator)
+            if pid.isdigit() and rest and not _running(int(pid)):
+                found.append((entry, rest))
+    return found
 
 
 def _running(pid: int) -> bool:
@@ -274,12 +284,9 @@ class Staging:
         self._remove_abandoned()
 
     def _remove_abandoned(self) -> None:
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(self.outdir):
-                pid, _, rest = entry.name.removeprefix(".exporter-").partition("-")
-                if entry.name.startswith(".exporter-") and entry.name.endswith(".tmp") \
-                        and pid.isdigit() and rest and entry.is_dir(follow_symlinks=False) \
-                        and not _running(int(pid)):
+        for entry, _ in _abandoned(self.outdir, ".exporter-", "-", ".tmp"):
+            with contextlib.suppress(OSError):
+                if entry.is_dir(follow_symlinks=False):
                     shutil.rmtree(entry.path, ignore_errors=True)
 
     def file(self, name: str) -> Path:
