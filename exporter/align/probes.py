@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from exporter.align.audio import DecodedAudio
@@ -118,11 +118,13 @@ def probed_turns(turns: Sequence[Turn]) -> list[int]:
     return [k for k, t in enumerate(turns) if len(t.words) >= MIN_PROBE_WORDS]
 
 
-def opening_jobs(turns: Sequence[Turn], audio: DecodedAudio, shift: float) -> list[ProbeJob]:
-    """The probes repair's ``find_insertions`` runs first (every turn's opening words,
-    where ``shift`` puts them; ``find_offset`` runs the first three at shift 0), in
-    the order of the turns: they can be run ahead, as the audio is decoded."""
-    return [job for k in probed_turns(turns)
+def opening_jobs(turns: Sequence[Turn], audio: DecodedAudio, shift: float,
+                 indexes: Sequence[int] | None = None) -> list[ProbeJob]:
+    """The probes of turns' opening words where ``shift`` puts them, with the words
+    said before each, in the order of the turns: by default every turn's, which
+    repair's ``find_insertions`` runs first (``find_offset`` runs the first three at
+    shift 0), and which can be run ahead, as the audio is decoded."""
+    return [job for k in (probed_turns(turns) if indexes is None else indexes)
             for job in probe_jobs(turns[k], [shift], audio, said_before(turns, k))]
 
 
@@ -187,17 +189,18 @@ class OpeningProbes:
         self.shift = shift
         self.runner = runner
         self.at_once = at_once
-        self.jobs: list[ProbeJob] | None = None
+        self.jobs: list[tuple[float, ProbeJob]] | None = None  # with each one's reach
         self.next = 0
         self.started: list[Future[Result]] = []
 
     def ready(self, audio: DecodedAudio) -> None:
         if self.jobs is None:
-            self.jobs = opening_jobs(self.turns, audio, self.shift)
+            self.jobs = [(probe_reach(job), job)
+                         for job in opening_jobs(self.turns, audio, self.shift)]
         self.started = [f for f in self.started if not f.done()]
         # In turn order: a probe past the decode waits, and so do the ones after it.
         while len(self.started) < self.at_once and self.next < len(self.jobs) \
-                and probe_reach(job := self.jobs[self.next]) <= audio.duration:
-            self.started += self.runner.start(
-                [ProbeJob(job.words, job.at, job.pcm_path, audio.samples, job.before)])
+                and self.jobs[self.next][0] <= audio.duration:
+            job = self.jobs[self.next][1]
+            self.started += self.runner.start([replace(job, samples=audio.samples)])
             self.next += 1

@@ -38,7 +38,6 @@ from exporter.align.bars import (
 from exporter.align.probes import (
     MIN_PROBE_WORDS,
     PROBE_WORDS,
-    ProbeJob,
     Runner,
     opening_jobs,
     probe_jobs,
@@ -89,11 +88,6 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
         times are trusted).
     """
     probed = probed_turns(turns)
-
-    def jobs(indexes: Sequence[int], shift: float) -> list[ProbeJob]:
-        return [job for k in indexes
-                for job in probe_jobs(turns[k], [shift], audio, said_before(turns, k))]
-
     found = dict(zip(probed, run(opening_jobs(turns, audio, offset)), strict=True))
     bars = episode_bars(turns, found)
     if not search:
@@ -108,6 +102,13 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
     shift = offset
     insertions: list[tuple[int, float]] = []
     shifts = [offset] * len(turns)
+
+    def sought(k: int, following: int, floor: float) -> Sought:
+        fit = found[following]
+        return Sought(turns[k], turns[following], bars[k],
+                      said_before(turns, following) if following == k + 1 else (),
+                      fit[0] if fit is not None else None, floor)
+
     position = 0
     while position < len(probed):
         k = probed[position]
@@ -116,13 +117,6 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
             position += 1
             continue
         previous = probed[position - 1] if position else None
-
-        def sought(k: int, following: int, floor: float) -> Sought:
-            fit = found[following]
-            return Sought(turns[k], turns[following], bars[k],
-                          said_before(turns, following) if following == k + 1 else (),
-                          fit[0] if fit is not None else None, floor)
-
         either = [sought(k, following, turns[previous].start + shifts[previous]
                          if previous is not None else 0.0)]
         after = probed[position + 2] if position + 2 < len(probed) else None
@@ -147,7 +141,7 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
         shift = round(shift + moved, 3)
         # Everything after is probed again at the new shift.
         later = probed[position + 1:]
-        found.update(zip(later, run(jobs(later, shift)), strict=True))
+        found.update(zip(later, run(opening_jobs(turns, audio, shift, later)), strict=True))
         for index in range(k, len(turns)):
             shifts[index] = shift
         position += 1
@@ -225,8 +219,10 @@ def _search_range(sought: Sought, shifts: Sequence[float], audio: DecodedAudio, 
             for i in range(int(2 * COARSE_STEP / FINE_STEP) + 1)]
     best = max((g for g in run(probe_jobs(turn, fine, audio)) if g is not None),
                key=lambda g: g[0], default=None)
-    if best is None or following is None:
-        return best[1] if best is not None else None
+    if best is None:
+        return None
+    if following is None:
+        return best[1]
     moved = best[1] - turn.start
     check = run(probe_jobs(following, [moved], audio, sought.before))[0]
     if check is None:
@@ -265,8 +261,7 @@ def find_offset(turns: Sequence[Turn], audio: DecodedAudio, run: Runner = serial
     if not probed:
         return 0.0
     whole = all(float(t.start).is_integer() for t in turns)
-    got = run([job for k in probed
-               for job in probe_jobs(turns[k], [0.0], audio, said_before(turns, k))])
+    got = run(opening_jobs(turns, audio, 0.0, probed))
     fits = [(turns[k].speaker, g[0], g[1] - turns[k].start)
             for k, g in zip(probed, got, strict=True) if g is not None]
     lags = sorted(lag for _, _, lag in fits)
