@@ -25,7 +25,7 @@ from exporter.align.window import (
     window_end,
 )
 
-__all__ = ["back_off", "jump_in", "resync"]
+__all__ = ["back_off", "jump_in", "opening", "resync"]
 
 #: How far back (in time, over words already placed) a window that failed goes to
 #: align again, once per place: about half a window.
@@ -127,14 +127,14 @@ def back_off(words: Sequence[str], tokens: list[list[str]], i: int, cursor: floa
     # The window reaches a window's worth of speech past the one that failed: the
     # speech after words not in the audio must be in it for the jump to pay.
     end = window_end(cursor, words[i:chunk_end(words, i)], rate, limit)
-    start = _opening(times, far)
+    start = opening(times, far)
     times[far:i] = [None] * (i - far)
     jumped = _jump(words, tokens, far, i, start, end, limit, audio, times)
     if jumped is not None:
         trusted = jumped
     else:
         times[far:b] = placed[:b - far]
-        start = _opening(times, b)
+        start = opening(times, b)
         trusted, how = align_chunk(words, tokens, b, chunk_end(words, b, audio.cap), start,
                                    limit, audio, times, rate, halve=False)
         if how == "failed":
@@ -143,7 +143,7 @@ def back_off(words: Sequence[str], tokens: list[list[str]], i: int, cursor: floa
     return _rescued(times, trusted, start)
 
 
-def _opening(times: list[tuple[float, float] | None], b: int) -> float:
+def opening(times: list[tuple[float, float] | None], b: int) -> float:
     """Where a window from word ``b`` opens: as the word before it ends."""
     previous = times[b - 1]
     assert previous is not None
@@ -178,7 +178,7 @@ def _rescued(times: list[tuple[float, float] | None], trusted: int, fallback: fl
     """What a rescue gives the walk: where words are trusted up to, how, and the
     cursor (where a window after the last trusted word opens, or ``fallback``)."""
     return trusted, "retried", \
-        _opening(times, trusted) if times[trusted - 1] is not None else fallback
+        opening(times, trusted) if times[trusted - 1] is not None else fallback
 
 
 def _jump(words: Sequence[str], tokens: list[list[str]], b: int, i: int, start: float,

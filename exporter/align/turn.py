@@ -42,7 +42,7 @@ from exporter.align.edges import (
 )
 from exporter.align.estimate import clip_runs, fill
 from exporter.align.probes import Runner, serial
-from exporter.align.recover import back_off, jump_in, resync
+from exporter.align.recover import back_off, jump_in, opening, resync
 from exporter.align.text import tokens_for
 from exporter.align.window import (
     AHEAD_SECONDS,
@@ -211,7 +211,7 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
                                    last[1] if handed == tail and last is not None else cursor)
             continue
         if last is not None:
-            cursor = max(cursor, last[1] - 0.05)
+            cursor = max(cursor, opening(times, trusted))
             if first_spoken is None:
                 first_spoken = next((k for k in range(turn_from, trusted)
                                      if times[k] is not None), None)
