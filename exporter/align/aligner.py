@@ -15,26 +15,18 @@ the turn's first words would otherwise be forced). Before that, timestamp repair
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from itertools import takewhile
 
 from exporter.align import repair
 from exporter.align.audio import DecodedAudio, decode
 from exporter.align.bars import window_bars
 from exporter.align.edges import DOUBTFUL_START
 from exporter.align.estimate import monotonic
+from exporter.align.jobs import turn_job
 from exporter.align.probes import OpeningProbes, ProbeRunner
-from exporter.align.turn import (
-    AFTER,
-    CONTEXT_REACH,
-    MIN_TURN_AUDIO,
-    TurnJob,
-    align_turn,
-    aligner_for,
-    said,
-)
+from exporter.align.turn import TurnJob, align_turn, aligner_for
 from exporter.align.untimed import align_untimed
 from exporter.model import Alignment, Transcript, Turn, TurnAlignment, Word
 from exporter.workers import pool as worker_pool
@@ -119,22 +111,12 @@ def _align_with(transcript: Transcript, decoded: DecodedAudio,
                             "after it were moved by that")
     job_list = []
     beyond: list[int] = []
-    for index, turn in enumerate(turns):
-        start = turn.start + shifts[index]
-        if start >= duration - MIN_TURN_AUDIO:
+    for index in range(len(turns)):
+        job = turn_job(turns, shifts, index, decoded, bars[index], run.known(index))
+        if job is None:
             beyond.append(index)
-            continue
-        # A turn ends where the next would start without any break inserted after it,
-        # or where the next does start after a cut; its last window reaches on to hold
-        # the next turn's first words.
-        following = turns[index + 1] if index + 1 < len(turns) else None
-        nxt = following.start + min(shifts[index], shifts[index + 1]) \
-            if following is not None else duration
-        before, after = _context(turns, shifts, index)
-        limit = min(duration, max(nxt, start) + (CONTEXT_REACH if after else AFTER))
-        job_list.append(TurnJob(index, turn.speaker, tuple(turn.words), start, limit,
-                                str(decoded.path), decoded.samples, bars[index], before,
-                                after, max(nxt, start)))
+        else:
+            job_list.append(job)
     if beyond:
         first = turns[beyond[0]]
         warnings.append(f"{len(beyond)} turn{'s' if len(beyond) > 1 else ''} from turn "
@@ -148,9 +130,13 @@ def _align_with(transcript: Transcript, decoded: DecodedAudio,
             if progress:
                 progress("align", len(done) / len(turns))
     else:
-        # Longest turns first keeps both cores busy to the end; results are put
-        # back in transcript order.
-        order = sorted(job_list, key=lambda j: -len(j.words))
+        # The longest turns first keeps both cores busy to the end, and before them
+        # the turns whose first window found no path at its first attempt (an
+        # opening probe): their windows are tried again and again, and begun last,
+        # one of them alone held a core for the last two seconds of the real-speech
+        # benchmark. Results are put back in transcript order.
+        order = sorted(job_list, key=lambda j: (not any(f is None for _, f in j.known),
+                                                -len(j.words)))
         futures = [(job.index, pool.submit(align_turn, job)) for job in order]
         for index, future in futures:
             done[index] = future.result()
@@ -204,21 +190,6 @@ def _settle_edges(results: list[TurnAlignment], jobs: dict[int, TurnJob]
         elif not lost:
             out[k] = replace(out[k], confidence=min(out[k].confidence, DOUBTFUL_START))
     return out
-
-
-def _context(turns: Sequence[Turn], shifts: Sequence[float], index: int
-             ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The words said just before and just after turn ``index`` (CONTEXT_SECONDS of
-    each), from neighbouring turns at the same shift: across an inserted break or a
-    cut they are elsewhere in the audio."""
-    def gather(order: Sequence[int]) -> list[str]:
-        same = takewhile(lambda k: shifts[k] == shifts[index], order)
-        return said(w for k in same
-                    for w in (turns[k].words if order[0] > index else turns[k].words[::-1]))
-
-    before = gather(range(index - 1, -1, -1))[::-1]
-    after = gather(range(index + 1, len(turns)))
-    return tuple(before), tuple(after)
 
 
 def _beyond_the_end(index: int, turn: Turn, duration: float) -> TurnAlignment:

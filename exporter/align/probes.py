@@ -28,10 +28,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from exporter.align import made
 from exporter.align.audio import DecodedAudio
+from exporter.align.jobs import first_window, turn_job
 from exporter.align.sphinx import WindowAligner, mean_score
 from exporter.align.text import tokens_for
-from exporter.align.window import aligner_for
+from exporter.align.window import TurnJob, aligner_for
 from exporter.model import Turn
 from exporter.speech import word_weight
 
@@ -82,7 +84,7 @@ def _window_end(at: float, seconds: float) -> float:
 
 def probe_reach(job: ProbeJob) -> float:
     """The last moment of audio ``job`` reads: it can run once that is decoded."""
-    return _window_end(job.at, _probe(job.words)[1])
+    return job.turn.limit if job.turn is not None else _window_end(job.at, _probe(job.words)[1])
 
 
 @dataclass(frozen=True)
@@ -97,19 +99,38 @@ class ProbeJob:
     samples: int = field(compare=False)
     #: The words said just before (the previous turn's last), when they are there.
     before: tuple[str, ...] = ()
+    #: The turn's job at this time: the probe is then its first window's first
+    #: attempt (see jobs.first_window), and a probe of the words alone only when that
+    #: finds no path.
+    turn: TurnJob | None = None
 
 
-def run_probe(job: ProbeJob) -> tuple[float, float] | None:
+Result = tuple[float, float] | None
+
+
+def run_probe(job: ProbeJob) -> Result:
     """The probe's score and where its first word was found; None when not there."""
+    return _run(job)[0]
+
+
+def _run(job: ProbeJob) -> tuple[Result, tuple[made.Made, ...]]:
+    """The probe's result, and the decodes made for it that the turn's walk can take."""
+    decodes: list[made.Made] = []
+    if job.turn is not None:
+        found, lead, decodes = first_window(replace(job.turn, samples=job.samples))
+        own = found[lead:lead + len(_probe(job.words)[0])] if found is not None else []
+        if own and own[0] is not None:
+            return (mean_score(own), own[0].start), tuple(decodes)
     tokens, seconds = _probe(job.words)
     audio = DecodedAudio(Path(job.pcm_path), job.samples)
-    return _score_at(aligner_for("normal"), tokens, seconds, audio, job.at, job.before)
+    return _score_at(aligner_for("normal"), tokens, seconds, audio, job.at, job.before), \
+        tuple(decodes)
 
 
-Runner = Callable[[Sequence[ProbeJob]], list[tuple[float, float] | None]]
+Runner = Callable[[Sequence[ProbeJob]], list[Result]]
 
 
-def serial(jobs: Sequence[ProbeJob]) -> list[tuple[float, float] | None]:
+def serial(jobs: Sequence[ProbeJob]) -> list[Result]:
     return [run_probe(job) for job in jobs]
 
 
@@ -118,14 +139,16 @@ def probed_turns(turns: Sequence[Turn]) -> list[int]:
     return [k for k, t in enumerate(turns) if len(t.words) >= MIN_PROBE_WORDS]
 
 
-def opening_jobs(turns: Sequence[Turn], audio: DecodedAudio, shift: float,
+def opening_jobs(turns: Sequence[Turn], audio: DecodedAudio, shifts: Sequence[float],
                  indexes: Sequence[int] | None = None) -> list[ProbeJob]:
-    """The probes of turns' opening words where ``shift`` puts them, with the words
-    said before each, in the order of the turns: by default every turn's, which
-    repair's ``find_insertions`` runs first (``find_offset`` runs the first three at
-    shift 0), and which can be run ahead, as the audio is decoded."""
-    return [job for k in (probed_turns(turns) if indexes is None else indexes)
-            for job in probe_jobs(turns[k], [shift], audio, said_before(turns, k))]
+    """The probes of turns' openings where ``shifts`` (one per turn) put them, in the
+    order of the turns: by default every turn's, which repair's ``find_insertions``
+    runs first (``find_offset`` runs the first three at shift 0), and which can be
+    run ahead, as the audio is decoded. Each is the turn's first window (see
+    :class:`ProbeJob`), with the words said before it."""
+    return [replace(job, turn=turn_job(turns, shifts, k, audio))
+            for k in (probed_turns(turns) if indexes is None else indexes)
+            for job in probe_jobs(turns[k], [shifts[k]], audio, said_before(turns, k))]
 
 
 def probe_jobs(turn: Turn, shifts: Sequence[float], audio: DecodedAudio,
@@ -140,26 +163,25 @@ def said_before(turns: Sequence[Turn], k: int) -> tuple[str, ...]:
     return tuple(turns[k - 1].words[-PROBE_WORDS:]) if k else ()
 
 
-Result = tuple[float, float] | None
-
-
 class ProbeRunner:
     """A :data:`Runner` that runs each distinct probe once (in
-    ``pool``, or here without one), and can start probes ahead of being asked."""
+    ``pool``, or here without one), and can start probes ahead of being asked. It
+    keeps the decodes the probes made of turns' first windows, for the turns' walks
+    (see :meth:`known`)."""
 
     def __init__(self, pool: ProcessPoolExecutor | None) -> None:
         self.pool = pool
         self.done: dict[ProbeJob, Result] = {}
-        self.running: dict[ProbeJob, Future[Result]] = {}
+        self.running: dict[ProbeJob, Future[tuple[Result, tuple[made.Made, ...]]]] = {}
+        self.made: dict[int, list[made.Made]] = {}
 
-    def start(self, jobs: Sequence[ProbeJob]) -> list[Future[Result]]:
+    def start(self, jobs: Sequence[ProbeJob]) -> None:
         """Start ``jobs`` in the pool without waiting for them (no pool: nothing)."""
         if self.pool is None:
-            return []
+            return
         for job in jobs:
             if job not in self.done and job not in self.running:
-                self.running[job] = self.pool.submit(run_probe, job)
-        return [self.running[job] for job in jobs if job in self.running]
+                self.running[job] = self.pool.submit(_run, job)
 
     def drop_waiting(self) -> None:
         """Drop the probes started ahead that no worker has begun."""
@@ -167,40 +189,56 @@ class ProbeRunner:
             if future.cancel():
                 del self.running[job]
 
+    def busy(self) -> int:
+        """How many probes started ahead have not finished."""
+        return sum(1 for future in self.running.values() if not future.done())
+
+    def known(self, index: int) -> tuple[made.Made, ...]:
+        """The decodes made of turn ``index``'s first window (at any shift)."""
+        return tuple(self.made.get(index, ()))
+
     def __call__(self, jobs: Sequence[ProbeJob]) -> list[Result]:
         if self.pool is None:
-            new = list(dict.fromkeys(j for j in jobs if j not in self.done))
-            self.done.update(zip(new, serial(new), strict=True))
+            for job in dict.fromkeys(j for j in jobs if j not in self.done):
+                self._keep(job, _run(job))
         else:
             self.start(jobs)
             for job in jobs:
                 if job in self.running:
-                    self.done[job] = self.running.pop(job).result()
+                    self._keep(job, self.running.pop(job).result())
         return [self.done[job] for job in jobs]
+
+    def _keep(self, job: ProbeJob, outcome: tuple[Result, tuple[made.Made, ...]]) -> None:
+        self.done[job] = outcome[0]
+        if job.turn is not None:
+            self.made.setdefault(job.turn.index, []).extend(outcome[1])
 
 
 class OpeningProbes:
     """Starts the opening probes at ``shift`` as the decode reaches each one's audio
-    (pass :meth:`ready` to :func:`~exporter.align.audio.decode` as ``on_ready``)."""
+    (pass :meth:`ready` to :func:`~exporter.align.audio.decode` as ``on_ready``).
+
+    A probe is made when the audio it reads is decoded: its turn's job (see
+    jobs.turn_job) ends at the next turn's time or at the end of the audio, and one
+    made while the end is not known yet would not be the job repair asks for.
+    """
 
     def __init__(self, turns: Sequence[Turn], shift: float, runner: ProbeRunner,
                  at_once: int) -> None:
         self.turns = turns
-        self.shift = shift
+        self.shifts = [shift] * len(turns)
         self.runner = runner
         self.at_once = at_once
-        self.jobs: list[tuple[float, ProbeJob]] | None = None  # with each one's reach
+        self.order: list[int] | None = None
         self.next = 0
-        self.started: list[Future[Result]] = []
 
     def ready(self, audio: DecodedAudio) -> None:
-        if self.jobs is None:
-            self.jobs = [(probe_reach(job), job)
-                         for job in opening_jobs(self.turns, audio, self.shift)]
-        self.started = [f for f in self.started if not f.done()]
+        if self.order is None:
+            self.order = probed_turns(self.turns)
         # In turn order: a probe past the decode waits, and so do the ones after it.
-        while len(self.started) < self.at_once and self.next < len(self.jobs) \
-                and self.jobs[self.next][0] <= audio.duration:
-            job = self.jobs[self.next][1]
-            self.started += self.runner.start([replace(job, samples=audio.samples)])
+        while self.next < len(self.order) and self.runner.busy() < self.at_once:
+            job = opening_jobs(self.turns, audio, self.shifts, [self.order[self.next]])[0]
+            if probe_reach(job) >= audio.duration:
+                break
+            self.runner.start([job])
             self.next += 1

@@ -88,10 +88,11 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
         times are trusted).
     """
     probed = probed_turns(turns)
-    found = dict(zip(probed, run(opening_jobs(turns, audio, offset)), strict=True))
+    shifts = [offset] * len(turns)
+    found = dict(zip(probed, run(opening_jobs(turns, audio, shifts)), strict=True))
     bars = episode_bars(turns, found)
     if not search:
-        return Repair([offset] * len(turns), [], bars, found)
+        return Repair(shifts, [], bars, found)
 
     def good(k: int, got: tuple[float, float] | None) -> bool:
         return got is not None and got[0] >= bars[k]
@@ -101,7 +102,6 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
     lag = sorted(lags)[len(lags) // 2] if lags else 0.0
     shift = offset
     insertions: list[tuple[int, float]] = []
-    shifts = [offset] * len(turns)
 
     def sought(k: int, following: int, floor: float) -> Sought:
         fit = found[following]
@@ -139,11 +139,11 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
         moved = round(located - turns[k].start - lag - shift, 1)
         insertions.append((k, moved))
         shift = round(shift + moved, 3)
-        # Everything after is probed again at the new shift.
-        later = probed[position + 1:]
-        found.update(zip(later, run(opening_jobs(turns, audio, shift, later)), strict=True))
         for index in range(k, len(turns)):
             shifts[index] = shift
+        # Everything after is probed again at the new shift.
+        later = probed[position + 1:]
+        found.update(zip(later, run(opening_jobs(turns, audio, shifts, later)), strict=True))
         position += 1
     return Repair(shifts, insertions, bars, found)
 
@@ -261,7 +261,7 @@ def find_offset(turns: Sequence[Turn], audio: DecodedAudio, run: Runner = serial
     if not probed:
         return 0.0
     whole = all(float(t.start).is_integer() for t in turns)
-    got = run(opening_jobs(turns, audio, 0.0, probed))
+    got = run(opening_jobs(turns, audio, [0.0] * len(turns), probed))
     fits = [(turns[k].speaker, g[0], g[1] - turns[k].start)
             for k, g in zip(probed, got, strict=True) if g is not None]
     lags = sorted(lag for _, _, lag in fits)

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
-from exporter.align import repair
+from exporter.align import made, repair
 from exporter.align.audio import DecodedAudio
 from exporter.align.edges import (
     DOUBTFUL_START,
@@ -41,11 +41,11 @@ from exporter.align.edges import (
     start_after_pauses,
 )
 from exporter.align.estimate import clip_runs, fill
+from exporter.align.jobs import BEFORE, begin, span
 from exporter.align.probes import Runner, serial
 from exporter.align.recover import back_off, jump_in, opening, resync
 from exporter.align.text import tokens_for
 from exporter.align.window import (
-    AHEAD_SECONDS,
     CONTEXT_REACH,
     CONTEXT_SECONDS,
     TurnJob,
@@ -59,17 +59,9 @@ from exporter.align.window import (
 from exporter.model import TurnAlignment, Word
 from exporter.speech import word_weight
 
-__all__ = ["AFTER", "CONTEXT_REACH", "CONTEXT_SECONDS", "MIN_TURN_AUDIO", "TurnJob",
+__all__ = ["CONTEXT_REACH", "CONTEXT_SECONDS", "TurnJob",
            "align_turn", "aligner_for", "judge", "locator", "said"]
 
-BEFORE = 1.0  # transcript times are often rounded; speech may start a little early
-AFTER = 0.3
-#: A turn with less audio than this left before the end is not aligned.
-MIN_TURN_AUDIO = 0.5
-#: The slowest pace, against the estimate, that a turn's own length may suggest at
-#: first: readers and thoughtful speakers are slower than the estimate, and windows
-#: cut to the estimate then fail; measured pace takes over after a few seconds.
-MAX_START_RATE = 1.6
 #: After this many searches in a row for the turn after a lost one fail, no more
 #: are made: the audio is not this transcript's (or the rest is missing), and each
 #: search costs seconds.
@@ -97,34 +89,21 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
     """
     if locate is None and job.breaks:
         locate = locator(DecodedAudio(Path(job.pcm_path), job.samples))
+    with made.remembered(job.known):
+        return _walk(job, progress, locate)
+
+
+def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate | None
+          ) -> TurnAlignment:
     lead = len(job.before)
     words = job.before + job.words + job.after
     tokens = [tokens_for(w) for w in words]
     audio = WindowAudio(job)
     times: list[tuple[float, float] | None] = [None] * len(words)
     method = "aligned"
-    # The speaker's pace against the estimate: from the turn's own length at first
-    # (a turn given less time than its words need is spoken faster; one given more
-    # may be spoken slower, or followed by a pause), then from what has been aligned.
-    natural = estimate(job.words)
-    span = (job.next_start if job.next_start is not None else job.limit) - job.start
-    rate = min(MAX_START_RATE, max(0.3, span / natural)) if natural else 1.0
-    # The window opens in a pause: one that opens inside a word has a piece of it that
-    # no word given fits, and the turn's first words would be forced onto it. With
-    # the words of the turn before given, it may open anywhere in the reach, whose
-    # quietest stretch is most likely the pause between the speakers.
-    if job.opens_at is not None:
-        cursor = job.opens_at
-        audio.lead_in = 0.0
-    elif job.before:
-        reach = CONTEXT_REACH / 2
-        cursor = audio.audio.quiet_point(job.start - BEFORE - reach, reach)
-        audio.lead_in = BEFORE + reach
-    else:
-        cursor = audio.quiet_point(job.start - BEFORE)
-        audio.lead_in = BEFORE
-    limit = audio.audio.quiet_point(job.limit - CONTEXT_REACH / 2, CONTEXT_REACH / 2) \
-        if job.after else job.limit
+    # The speaker's pace: from the turn's own length at first (see jobs.begin), then
+    # from what has been aligned.
+    cursor, limit, rate = begin(job, audio)
     # Running sums of speaking time, so that pace is measured in constant time
     # (a turn can hold a million words).
     weights = [0.0]
@@ -136,28 +115,11 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
     breaks = [lead + b for b in job.breaks]
     i = 0
     while i < audio.own_end:
-        # The words of the turn before ride along with the first chunk; the turn's
-        # own words are chunked as they would be without them.
-        own = max(i, lead, audio.head)
-        j = chunk_end(words, own, audio.cap)
-        if j >= audio.own_end:
-            j = len(words)  # the next turn's words are optional after the last window
-        # A window that reaches into the next speaker's turn ends there, with that
-        # turn's first words optional after it, as a turn's last window does.
-        tail = next((b for b in breaks if own < b < j), None)
-        ahead = None
-        if tail is not None:
-            j = _context_end(words, tail, breaks)
-        elif j < audio.own_end:
-            # The speaker's next words are optional at the window's end (up to the
-            # next speaker's turn).
-            upto = next((b for b in breaks if b >= j), audio.own_end)
-            ahead, j = j, j + len(said(words[j:upto], AHEAD_SECONDS))
+        j, tail, ahead = span(words, i, audio, breaks)
         rescue = partial(back_off if i > lead else jump_in, words, tokens, i, cursor, limit,
                          audio, times, rate)
         trusted, used = align_chunk(words, tokens, i, j, cursor, limit, audio, times, rate,
-                                     rescue=rescue, tail=tail,
-                                     ahead=ahead if ahead is not None and j > ahead else None)
+                                     rescue=rescue, tail=tail, ahead=ahead)
         _restore(audio, times)
         if audio.moved_back is not None:
             # The window before stretched its last words over speech that was not
@@ -299,8 +261,3 @@ def _restore(audio: WindowAudio, times: list[tuple[float, float] | None]) -> Non
         if here is not None:
             following = here[0]
 
-
-def _context_end(words: Sequence[str], start: int, breaks: Sequence[int]) -> int:
-    """The end of the words said in CONTEXT_SECONDS from ``start``, up to the next break."""
-    stop = next((b for b in breaks if b > start), len(words))
-    return start + len(said(words[start:stop]))

@@ -12,10 +12,11 @@ and counts as a failure. The walk from window to window is
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
+from exporter.align import made
 from exporter.align.audio import DecodedAudio
 from exporter.align.sphinx import TokenTime, WindowAligner, mean_score
 from exporter.speech import word_weight
@@ -31,7 +32,7 @@ OVERLAP_WORDS = 4
 #: them, that speech is taken by the words said there, and only the last few found
 #: are aligned again (a long turn's windows held three times its audio, now 1.3).
 AHEAD_SECONDS = 12.0
-#: How far a turn's first window opens before its time (on top of turn.BEFORE), and its
+#: How far a turn's first window opens before its time (on top of jobs.BEFORE), and its
 #: last window reaches past the next turn's time: rounded-down times put a speaker
 #: up to a second plus a pause later than the time says.
 CONTEXT_REACH = 2.0
@@ -65,7 +66,9 @@ class TurnJob:
     start: float  # where the turn should start in the audio
     limit: float  # where it must be over
     pcm_path: str
-    samples: int
+    #: How much of the file is decoded: all of it, or (for an opening probe run while
+    #: the rest is decoded) at least up to ``limit``; not part of what the job is.
+    samples: int = field(compare=False)
     #: Windows scoring below this are chance fits, not the words (see repair).
     bar: float | None = None
     #: The last words of the turn before and the first of the turn after: aligned
@@ -81,6 +84,9 @@ class TurnJob:
     #: Where the first window opens, when that is known (the turn before ends there:
     #: see aligner._settle_edges); None: a little before ``start``, in a pause.
     opens_at: float | None = None
+    #: Decodes of this turn's windows made already (its first window, run as an
+    #: opening probe): see :mod:`exporter.align.made`.
+    known: tuple[made.Made, ...] = field(default=(), compare=False)
 
 
 _ALIGNERS: dict[str, WindowAligner] = {}
@@ -224,13 +230,13 @@ def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, 
         else sorted(set(bounds[max(0, audio.own_end - i):])) if j > audio.own_end \
         else [len(flat)]
     pcm, offset = audio.read(start, end)
+    leap = None
     if jump is not None:
         lo, landings, reach = jump
-        found = aligner_for(settings).align(
-            flat, pcm, offset, starts, ends=sorted(set(bounds[reach - i + 1:])),
-            jump=(bounds[lo - i], sorted({bounds[k - i] for k in landings})))
-    else:
-        found = aligner_for(settings).align(flat, pcm, offset, starts, ends, skips)
+        ends = sorted(set(bounds[reach - i + 1:]))
+        leap = (bounds[lo - i], sorted({bounds[k - i] for k in landings}))
+    found = made.decode(aligner_for(settings), settings, flat, pcm, offset, starts, ends,
+                        skips, leap)
     if found is not None and audio.bar is not None and (
             mean_score(found) < audio.bar
             or (jump is not None and mean_score(_landed(found)) < audio.bar)):
@@ -295,7 +301,8 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
                  times: list[tuple[float, float] | None], rate: float = 1.0,
                  rescue: Callable[[], tuple[int, str, float] | None] | None = None,
                  halve: bool = True, tail: int | None = None, halved: bool = False,
-                 ahead: int | None = None) -> tuple[int, str]:
+                 ahead: int | None = None,
+                 attempts: Sequence[tuple[str, float]] = ATTEMPTS) -> tuple[int, str]:
     """Align words[i:j] from ``cursor`` and record the times that can be trusted.
 
     Returns the index up to which words are trusted, and how it went (``aligned``,
@@ -309,7 +316,8 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
     ``ahead``, words[ahead:j] are the speaker's next words, optional at the end of a
     window cut for words[i:ahead]: speech after those is taken by the words said
     there, not pulled onto the window's last words, and the words are trusted up to
-    OVERLAP_WORDS before the last one found (see AHEAD_SECONDS).
+    OVERLAP_WORDS before the last one found (see AHEAD_SECONDS). ``attempts``: the
+    settings and stretches tried before the window is given up or halved.
     """
     last = j >= len(words)
     # A window with much more speech than its words pulls them apart, so it is cut
@@ -340,7 +348,7 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
             max((k + 1 for k in range(i, j) if times[k] is not None), default=ahead)
         return reached if (last or end >= limit) else max(i + 1, reached - OVERLAP_WORDS)
 
-    for number, (settings, stretch) in enumerate(ATTEMPTS):
+    for number, (settings, stretch) in enumerate(attempts):
         if (trusted := attempt(settings, stretch)) is not None:
             if halved:
                 audio.cap = max(2 * OVERLAP_WORDS, 2 * (j - own))

@@ -23,7 +23,7 @@ def test_openings_probed_during_the_decode_are_those_probed_after_it() -> None:
 
     audio = decode(EPISODE, on_ready=ready)
     try:
-        jobs = opening_jobs(turns, audio, 0.0)
+        jobs = opening_jobs(turns, audio, [0.0] * len(turns))
         early = dict(runner.running)
         # Started while the decode went on, each once its audio was in the file,
         # with no more in the pool at a time than asked.
@@ -47,7 +47,7 @@ def test_probes_started_ahead_at_a_shift_that_was_not_kept_are_dropped() -> None
     runner = ProbeRunner(workers)
     audio = decode(EPISODE)
     try:
-        jobs = opening_jobs(turns, audio, 30.0)
+        jobs = opening_jobs(turns, audio, [30.0] * len(turns))
         runner.start(jobs)
         runner.drop_waiting()
         # Those a worker had begun finish; the rest never ran.
@@ -63,7 +63,7 @@ def test_without_a_pool_probes_run_here_once_each() -> None:
     runner = ProbeRunner(None)
     audio = decode(EPISODE)
     try:
-        jobs = opening_jobs(turns, audio, 0.0)[:3]
+        jobs = opening_jobs(turns, audio, [0.0] * len(turns))[:3]
         runner.start(jobs)
         assert runner.running == {} and runner.done == {}
         assert runner([jobs[0], *jobs]) == serial([jobs[0], *jobs])
