@@ -43,9 +43,12 @@ MIN_PROBE_WORDS = 4
 
 
 def _probe(words: Sequence[str]) -> tuple[list[str], float]:
-    probe = [w for w in words[:PROBE_WORDS]]
-    tokens = [t for w in probe for t in tokens_for(w)]
-    return tokens, sum(word_weight(w) for w in probe)
+    """The probe's tokens, and how long its words take to say."""
+    return [t for w in words[:PROBE_WORDS] for t in tokens_for(w)], _seconds(words)
+
+
+def _seconds(words: Sequence[str]) -> float:
+    return sum(word_weight(w) for w in words[:PROBE_WORDS])
 
 
 #: Seconds before a probe's time that its window opens, and how much earlier when the
@@ -84,7 +87,8 @@ def _window_end(at: float, seconds: float) -> float:
 
 def probe_reach(job: ProbeJob) -> float:
     """The last moment of audio ``job`` reads: it can run once that is decoded."""
-    return job.turn.limit if job.turn is not None else _window_end(job.at, _probe(job.words)[1])
+    # Without the tokens: the process that decodes need not load the dictionary.
+    return job.turn.limit if job.turn is not None else _window_end(job.at, _seconds(job.words))
 
 
 @dataclass(frozen=True)
@@ -237,7 +241,10 @@ class OpeningProbes:
             self.order = probed_turns(self.turns)
         # In turn order: a probe past the decode waits, and so do the ones after it.
         while self.next < len(self.order) and self.runner.busy() < self.at_once:
-            job = opening_jobs(self.turns, audio, self.shifts, [self.order[self.next]])[0]
+            k = self.order[self.next]
+            if self.turns[k].start + self.shifts[k] >= audio.duration:
+                break
+            job = opening_jobs(self.turns, audio, self.shifts, [k])[0]
             if probe_reach(job) >= audio.duration:
                 break
             self.runner.start([job])

@@ -213,6 +213,8 @@ class WindowAligner:
         # The kept tokens may still end after any of them that the window may end
         # after: the lattice's path can end a word or two before the search's.
         closing = [n + 1 for n, k in enumerate(kept) if k + 1 in ends]
+        if not closing:
+            return None  # the search kept no word the window may end after
         again = self._decode(pcm, offset, ([tokens[k] for k in kept], [0], closing, False,
                                            None))
         return _jumped(tokens, again, starts, jump, ends) if again is not None else None
