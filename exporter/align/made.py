@@ -7,6 +7,10 @@ turn's walk later asks for that very decode, it is taken from here instead of
 scoring the same seconds of audio a second time (the opening probes were 11-14% of
 the CPU of an alignment).
 
+Inside a turn's walk every decode is kept for the walk's duration too: a window
+cut at the end of its turn is the same window at the second attempt as at the
+first (the longer stretch reaches past the end), and was decoded twice.
+
 A decode is known by everything its result depends on: the settings, the tokens,
 where the path may start and end, what it may skip or jump over, where the audio
 starts, and the audio itself. So a result found here is the one pocketsphinx
@@ -27,6 +31,7 @@ Found = list[TokenTime | None] | None
 Made = tuple[Key, Found]
 
 _known: dict[Key, Found] = {}
+_remembering = False
 _made: list[Made] | None = None
 
 
@@ -35,7 +40,7 @@ def decode(aligner: WindowAligner, settings: str, tokens: list[str], pcm: bytes,
            jump: tuple[int, Sequence[int]] | None = None) -> Found:
     """``aligner.align`` of these arguments (``aligner`` has ``settings``), or its
     result when this process was given that decode (see :func:`remembered`)."""
-    if not _known and _made is None:
+    if not _remembering and _made is None:
         return aligner.align(tokens, pcm, offset, starts, ends, skips, jump)
     key: Key = (settings, tuple(tokens), offset, tuple(starts), tuple(ends), skips,
                 None if jump is None else (jump[0], tuple(jump[1])),
@@ -44,6 +49,8 @@ def decode(aligner: WindowAligner, settings: str, tokens: list[str], pcm: bytes,
         found = _known[key]
         return list(found) if found is not None else None
     found = aligner.align(tokens, pcm, offset, starts, ends, skips, jump)
+    if _remembering:
+        _known[key] = list(found) if found is not None else None
     if _made is not None:
         _made.append((key, list(found) if found is not None else None))
     return found
@@ -51,11 +58,14 @@ def decode(aligner: WindowAligner, settings: str, tokens: list[str], pcm: bytes,
 
 @contextmanager
 def remembered(made: Sequence[Made]) -> Iterator[None]:
-    """Decodes made elsewhere, known here for the duration."""
+    """Decodes made elsewhere, and every decode made here, known for the duration."""
+    global _remembering
     _known.update(made)
+    _remembering = True
     try:
         yield
     finally:
+        _remembering = False
         _known.clear()
 
 

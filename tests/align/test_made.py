@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from exporter.align import made
 from exporter.align.audio import decode
+from exporter.align.bars import CHANCE_BAR
 from exporter.align.jobs import first_window, turn_job
 from exporter.align.probes import ProbeRunner, opening_jobs
 from exporter.align.turn import align_turn
@@ -71,5 +72,25 @@ def test_opening_probes_keep_their_first_windows_for_the_turns() -> None:
             assert abs(got[1] - job.at) < 1.5
         # A turn's job made for its walk is the one its probe ran.
         assert turn_job(turns, shifts, 2, audio, bar=-1.0) == replace(jobs[2].turn, bar=-1.0)
+    finally:
+        audio.close()
+
+
+def test_a_window_tried_again_unchanged_is_not_decoded_again() -> None:
+    # A turn's last window ends at the turn's limit at every attempt, so the first
+    # two attempts (the second only stretches the window) are the same decode.
+    turns = read_transcript(EPISODE_TRANSCRIPT).turns
+    audio = decode(EPISODE)
+    try:
+        job = turn_job(turns, [0.0] * len(turns), 2, audio)
+        assert job is not None
+        # Words that are not said there: every attempt fails.
+        wrong = replace(job, words=tuple(turns[0].words[-8:]), before=(), after=(),
+                        limit=job.start + 4.0, bar=CHANCE_BAR)
+        with made.recording() as decodes:
+            result = align_turn(wrong)
+        assert result.confidence < 0.5
+        keys = [key for key, _ in decodes]
+        assert len(keys) >= 3 and len(set(keys)) == len(keys)
     finally:
         audio.close()
