@@ -3,7 +3,11 @@
 A probe aligns a turn's first words (PROBE_WORDS of them) in a few seconds of audio
 around a time, with the words said before it optional in front: where the words
 are said it fits with a good score, elsewhere with none or a poor one. Timestamp
-repair (:mod:`exporter.align.repair`) decides from probes; they run here.
+repair (:mod:`exporter.align.repair`) decides from probes; they run here. A turn's
+opening probe is its first window instead (see :func:`exporter.align.jobs.first_window`:
+the score and place of its first PROBE_WORDS words in that fit), which the turn's
+walk then takes as made; a probe of the words alone runs only where that window
+finds no path.
 
 Repair asks for probes in batches and decides in order, so each batch waits for
 the one before. The batch it asks for first is known before the audio is decoded:
