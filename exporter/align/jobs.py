@@ -132,14 +132,14 @@ def span(words: Sequence[str], i: int, audio: WindowAudio, breaks: Sequence[int]
     tail = next((b for b in breaks if own < b < j), None)
     ahead = None
     if tail is not None:
-        j = context_end(words, tail, breaks)
+        j = _context_end(words, tail, breaks)
     elif j < audio.own_end:
         upto = next((b for b in breaks if b >= j), audio.own_end)
         ahead, j = j, j + len(said(words[j:upto], AHEAD_SECONDS))
     return j, tail, ahead if ahead is not None and j > ahead else None
 
 
-def context_end(words: Sequence[str], start: int, breaks: Sequence[int]) -> int:
+def _context_end(words: Sequence[str], start: int, breaks: Sequence[int]) -> int:
     """The end of the words said in CONTEXT_SECONDS from ``start``, up to the next break."""
     stop = next((b for b in breaks if b > start), len(words))
     return start + len(said(words[start:stop]))

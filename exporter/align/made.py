@@ -35,24 +35,26 @@ _remembering = False
 _made: list[Made] | None = None
 
 
-def decode(aligner: WindowAligner, settings: str, tokens: list[str], pcm: bytes,
-           offset: float, starts: Sequence[int], ends: Sequence[int], skips: bool = False,
+def decode(aligner: WindowAligner, tokens: list[str], pcm: bytes, offset: float,
+           starts: Sequence[int], ends: Sequence[int], skips: bool = False,
            jump: tuple[int, Sequence[int]] | None = None) -> Found:
-    """``aligner.align`` of these arguments (``aligner`` has ``settings``), or its
-    result when this process was given that decode (see :func:`remembered`)."""
+    """``aligner.align`` of these arguments, or its result when this process was
+    given that decode or made it already (see :func:`remembered`)."""
     if not _remembering and _made is None:
         return aligner.align(tokens, pcm, offset, starts, ends, skips, jump)
-    key: Key = (settings, tuple(tokens), offset, tuple(starts), tuple(ends), skips,
+    key: Key = (aligner.settings, tuple(tokens), offset, tuple(starts), tuple(ends), skips,
                 None if jump is None else (jump[0], tuple(jump[1])),
                 hashlib.blake2b(pcm, digest_size=16).digest())
     if key in _known:
         found = _known[key]
         return list(found) if found is not None else None
     found = aligner.align(tokens, pcm, offset, starts, ends, skips, jump)
+    # A copy is kept: whoever is handed the result may change it.
+    kept = list(found) if found is not None else None
     if _remembering:
-        _known[key] = list(found) if found is not None else None
+        _known[key] = kept
     if _made is not None:
-        _made.append((key, list(found) if found is not None else None))
+        _made.append((key, kept))
     return found
 
 

@@ -124,12 +124,12 @@ def run_probe(job: ProbeJob) -> Result:
 def _run(job: ProbeJob) -> tuple[Result, tuple[made.Made, ...]]:
     """The probe's result, and the decodes made for it that the turn's walk can take."""
     decodes: list[made.Made] = []
+    tokens, seconds = _probe(job.words)
     if job.turn is not None:
         found, lead, decodes = first_window(replace(job.turn, samples=job.samples))
-        own = found[lead:lead + len(_probe(job.words)[0])] if found is not None else []
+        own = found[lead:lead + len(tokens)] if found is not None else []
         if own and own[0] is not None:
             return (mean_score(own), own[0].start), tuple(decodes)
-    tokens, seconds = _probe(job.words)
     audio = DecodedAudio(Path(job.pcm_path), job.samples)
     return _score_at(aligner_for("normal"), tokens, seconds, audio, job.at, job.before), \
         tuple(decodes)

@@ -87,6 +87,7 @@ class WindowAligner:
     """A pocketsphinx decoder set up for forced alignment."""
 
     def __init__(self, settings: str = "normal") -> None:
+        self.settings = settings
         self.decoder = Decoder(lm=None, loglevel="FATAL", **SETTINGS[settings])
         self.lexicon = Lexicon.load()
         self.added: set[str] = set()

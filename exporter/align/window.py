@@ -235,8 +235,7 @@ def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, 
         lo, landings, reach = jump
         ends = sorted(set(bounds[reach - i + 1:]))
         leap = (bounds[lo - i], sorted({bounds[k - i] for k in landings}))
-    found = made.decode(aligner_for(settings), settings, flat, pcm, offset, starts, ends,
-                        skips, leap)
+    found = made.decode(aligner_for(settings), flat, pcm, offset, starts, ends, skips, leap)
     if found is not None and audio.bar is not None and (
             mean_score(found) < audio.bar
             or (jump is not None and mean_score(_landed(found)) < audio.bar)):
