@@ -27,7 +27,7 @@ from exporter.align.audio import RATE
 from exporter.align.text import Lexicon
 
 FRAME = 0.01
-#: Decoder settings by name: the default beams, then wide ones for a retry (slower,
+#: Search settings by name: the default beams, then wide ones for a retry (slower,
 #: but they find a path through audio that the tight beams prune away). Scoring the
 #: acoustic model on every other frame and the two best Gaussians (``ds=2``,
 #: ``topn=2``) was 2.3x faster, but its coarser scores failed the chance bars and
@@ -36,10 +36,17 @@ FRAME = 0.01
 #: 56x) and real word starts closer (57 ms to 37 ms), but the search for a 12 s cut
 #: in the espeak sample then found nothing, and untimed real speech lost two more
 #: turns: not used until repair's bars are measured again under it.
-SETTINGS: dict[str, dict[str, float | str]] = {
-    "normal": {"beam": 1e-48, "wbeam": 7e-29, "pbeam": 1e-48, "cmn": "batch"},
-    "wide": {"beam": 1e-80, "wbeam": 1e-60, "pbeam": 1e-80, "cmn": "batch"},
+#:
+#: A search reads its beams from the decoder's settings when it is made, and each
+#: window makes its own: so one decoder serves every setting (a second decoder for
+#: the wide beams cost a worker 0.13 s and 26 MB the first time a window was
+#: retried, with the same results).
+SETTINGS: dict[str, dict[str, float]] = {
+    "normal": {"beam": 1e-48, "wbeam": 7e-29, "pbeam": 1e-48},
+    "wide": {"beam": 1e-80, "wbeam": 1e-60, "pbeam": 1e-80},
 }
+#: What every search shares: the features' cepstral mean is the window's own.
+DECODER: dict[str, str] = {"cmn": "batch"}
 #: The weight of leaving a token out of a path (see WindowAligner.align's ``skips``):
 #: scaled by the language weight, it costs about as much as a few frames of speech
 #: that fits badly. Its value hardly changed the paths found (measured 0.1 to 1e-5).
@@ -83,18 +90,39 @@ def mean_score(times: Sequence[TokenTime | None]) -> float:
     return sum(t.score * (t.end - t.start) for t in found) / frames if frames else 0.0
 
 
-class WindowAligner:
-    """A pocketsphinx decoder set up for forced alignment."""
+class _Engine:
+    """The process's decoder and the pronunciations added to it (one per process:
+    building one takes a sixth of a second and 26 MB)."""
 
-    def __init__(self, settings: str = "normal") -> None:
-        self.settings = settings
-        self.decoder = Decoder(lm=None, loglevel="FATAL", **SETTINGS[settings])
+    made: _Engine | None = None
+
+    def __init__(self) -> None:
+        self.decoder = Decoder(lm=None, loglevel="FATAL", **DECODER, **SETTINGS["normal"])
         self.lexicon = Lexicon.load()
         self.added: set[str] = set()
         # The feature state (cepstral mean and more) carries over from one utterance
         # to the next; resetting it makes a window's result independent of what the
         # process aligned before, and so of the number of workers.
         self.initial_cmn = self.decoder.get_cmn()
+
+    @classmethod
+    def get(cls) -> _Engine:
+        if cls.made is None:
+            cls.made = cls()
+        return cls.made
+
+
+class WindowAligner:
+    """Forced alignment with pocketsphinx, under the named search settings."""
+
+    def __init__(self, settings: str = "normal") -> None:
+        self.settings = settings
+        self.beams = SETTINGS[settings]
+        engine = _Engine.get()
+        self.decoder = engine.decoder
+        self.lexicon = engine.lexicon
+        self.added = engine.added
+        self.initial_cmn = engine.initial_cmn
 
     def reset(self) -> None:
         self.decoder.reinit_feat()
@@ -164,6 +192,8 @@ class WindowAligner:
             not comparable (the search's are normalised frame by frame).
         """
         # Read when the search is made (each window makes its own).
+        for key, value in self.beams.items():
+            self.decoder.config[key] = value
         self.decoder.config["bestpath"] = lattice
         try:
             if isinstance(grammar, list):
