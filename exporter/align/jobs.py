@@ -82,6 +82,30 @@ def context(turns: Sequence[Turn], shifts: Sequence[float], index: int
     return tuple(before), tuple(after)
 
 
+def start_rate(job: TurnJob) -> float:
+    """The pace against the estimate that the turn's own length suggests (see begin)."""
+    natural = estimate(job.words)
+    given = (job.next_start if job.next_start is not None else job.limit) - job.start
+    return min(MAX_START_RATE, max(0.3, given / natural)) if natural else 1.0
+
+
+def first_reach(job: TurnJob) -> float:
+    """About how many seconds of audio the first attempt at the turn's first window
+    reads, without the audio (the quiet points it opens and ends at are not known):
+    to give a pool the longest work first.
+
+    >>> from exporter.align.window import TurnJob
+    >>> long = TurnJob(0, "A", ("word",) * 200, 10.0, 90.0, "", 0)
+    >>> short = TurnJob(1, "A", ("word",) * 3, 10.0, 13.0, "", 0)
+    >>> 12.0 < first_reach(long) < 30.0, first_reach(short)
+    (True, 4.0)
+    """
+    own = job.words[:chunk_end(job.words, 0)]
+    end = job.limit if len(own) == len(job.words) else \
+        min(job.limit, job.start + estimate(own) * start_rate(job) * ATTEMPTS[0][1] + 1.0)
+    return end - (job.start - BEFORE - (CONTEXT_REACH / 2 if job.before else 0.0))
+
+
 def begin(job: TurnJob, audio: WindowAudio) -> tuple[float, float, float]:
     """Where the turn's first window opens, where its last must end, and the pace the
     turn's own length suggests (sets ``audio.lead_in``).
@@ -94,9 +118,7 @@ def begin(job: TurnJob, audio: WindowAudio) -> tuple[float, float, float]:
     it may open anywhere in the reach, whose quietest stretch is most likely the
     pause between the speakers.
     """
-    natural = estimate(job.words)
-    given = (job.next_start if job.next_start is not None else job.limit) - job.start
-    rate = min(MAX_START_RATE, max(0.3, given / natural)) if natural else 1.0
+    rate = start_rate(job)
     if job.opens_at is not None:
         cursor = job.opens_at
         audio.lead_in = 0.0

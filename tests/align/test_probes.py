@@ -70,3 +70,22 @@ def test_without_a_pool_probes_run_here_once_each() -> None:
         assert set(runner.done) == set(jobs)
     finally:
         audio.close()
+
+
+def test_a_batch_of_probes_goes_to_the_pool_longest_first() -> None:
+    # The batch is waited for whole: a long probe given last keeps the other workers
+    # waiting for it. The sample's turns 1-3 are short, turn 4 long.
+    turns = read_transcript(EPISODE_TRANSCRIPT).turns
+    audio = decode(EPISODE)
+    workers = pool(1)
+    try:
+        runner = ProbeRunner(workers)
+        jobs = opening_jobs(turns, audio, [0.0] * len(turns))
+        runner.start(jobs)
+        given = [job.turn.index for job in runner.running if job.turn is not None]
+        assert given == [3, 0, 4, 1, 2]
+        # The order is the pool's only: each probe's result is what it is alone.
+        assert runner(jobs) == serial(jobs)
+    finally:
+        workers.shutdown()
+        audio.close()
