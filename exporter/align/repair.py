@@ -188,8 +188,19 @@ def _search_either(sought: Sequence[Sought], audio: DecodedAudio, shift: float, 
     """The first of ``sought`` found in the narrowest range (each is looked for in a
     range before the next is tried, and before any wider range), as its index and
     the time of its first word. A turn stops being looked for at the first range
-    with no room for it (between its floor and the end of the audio)."""
+    with no room for it (between its floor and the end of the audio).
+
+    Where a turn's words fit best in a range but are not confirmed there (the turn
+    after them is a voice the model hears badly), a wider range may hold nothing
+    but chance fits of them, and with no bar given, the best of those would set the
+    bar its confirmation is held to: the untimed real-speech episode cut in three
+    put the speaker with a cold 63 s late so, at -36,000 where his words fit at
+    -15,000 in the first range. So the best fit of a turn's words in the ranges
+    searched before is carried on, and a fit that is chance against it
+    (CHANCE_RATIO times worse: the same words in the same voice) is not one.
+    """
     looking = list(range(len(sought)))
+    seen: dict[int, float] = {}
     for low, high in ranges:
         for n in list(looking):
             one = sought[n]
@@ -199,45 +210,57 @@ def _search_either(sought: Sequence[Sought], audio: DecodedAudio, shift: float, 
                       < audio.duration]
             if not shifts:
                 looking.remove(n)
-            elif (located := _search_range(one, shifts, audio, run)) is not None:
+                continue
+            located, best = _search_range(one, shifts, audio, run,
+                                          seen[n] * CHANCE_RATIO if n in seen else None)
+            if located is not None:
                 return n, located
+            if best is not None:
+                seen[n] = max(best, seen.get(n, best))
         if not looking:
             return None
     return None
 
 
-def _search_range(sought: Sought, shifts: Sequence[float], audio: DecodedAudio, run: Runner
-                  ) -> float | None:
+def _search_range(sought: Sought, shifts: Sequence[float], audio: DecodedAudio, run: Runner,
+                  chance: float | None = None) -> tuple[float | None, float | None]:
+    """Where ``sought``'s first word is found in this range of shifts (None: not
+    confirmed), and the best score of its words in the range (None: no fit at all).
+
+    :param chance: fits scoring below this are chance (see _search_either).
+    """
     turn, following, bar = sought.turn, sought.following, sought.bar
-    hits = [(g[0], s) for g, s in zip(run(probe_jobs(turn, shifts, audio)), shifts,
-                                      strict=True)
-            if g is not None and (bar is None or g[0] >= bar)]
+    fits = [(g[0], s) for g, s in zip(run(probe_jobs(turn, shifts, audio)), shifts,
+                                      strict=True) if g is not None]
+    best_score = max(fits)[0] if fits else None
+    hits = [(score, s) for score, s in fits if (bar is None or score >= bar)
+            and (chance is None or score >= chance)]
     if not hits:
-        return None
+        return None, best_score
     centre = max(hits)[1]
     fine = [centre - COARSE_STEP + FINE_STEP * i
             for i in range(int(2 * COARSE_STEP / FINE_STEP) + 1)]
     best = max((g for g in run(probe_jobs(turn, fine, audio)) if g is not None),
                key=lambda g: g[0], default=None)
     if best is None:
-        return None
+        return None, best_score
     if following is None:
-        return best[1]
+        return best[1], best_score
     moved = best[1] - turn.start
     check = run(probe_jobs(following, [moved], audio, sought.before))[0]
     if check is None:
-        return None
+        return None, best_score
     # The next turn confirms the shift when it is found where the shift puts it,
     # fitting as a real fit does, or far better than where the old shift put it:
     # scores depend on the voice, and the next turn is often another speaker's.
     lag = check[1] - (following.start + moved)
     if not -VOUCH_EARLY <= lag <= VOUCH_LATE:
-        return None
+        return None, best_score
     real = bar if bar is not None else min(best[0] * CHANCE_RATIO, WORST_REFERENCE)
     score = sought.following_score
     if check[0] >= real or (score is not None and check[0] >= score / CHANCE_RATIO):
-        return best[1]
-    return None
+        return best[1], best_score
+    return None, best_score
 
 
 #: How far apart the lags of the first turns behind their times may be for the
