@@ -15,10 +15,13 @@ against the truth:
 - with ``--nudge S``: the plain variant again under a clock S seconds off (times
   rounded otherwise, or a clock a little off; repair off, so that only the clock
   differs), and how far every word lands from the plain run;
+- with ``--parts N``: the untimed variants walked in at least N parts, as an episode
+  of about 26 minutes of speech or more is (each cut searched for from the audio);
 - wall time, realtime factor, and a plain ffmpeg decode of the same file in the same
   run (the floor).
 
-Run: ``.venv/bin/python bench/align_real.py [VARIANT ...] [--jobs N] [--nudge S ...]``
+Run: ``.venv/bin/python bench/align_real.py [VARIANT ...] [--jobs N] [--nudge S ...]
+[--parts N]``
 (variants: plain intro late cut untimed edited edited-untimed; default: all).
 """
 
@@ -37,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import decode_floor
 from real_episode import VARIANTS, build
 
+from exporter.align import untimed
 from exporter.align.aligner import align
 from exporter.align.measure import summary
 from exporter.errors import InputError
@@ -142,7 +146,13 @@ def main() -> None:
     parser.add_argument("variants", nargs="*", default=list(VARIANTS))
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--nudge", type=float, action="append", default=[])
+    parser.add_argument("--parts", type=int, default=None,
+                        help="cut the untimed walks in at least this many parts, as a "
+                             "longer episode's are (the library's default: "
+                             f"{untimed.SPLIT_PARTS})")
     args = parser.parse_args()
+    if args.parts is not None:
+        untimed.SPLIT_PARTS = args.parts
     paths = build()
     results: dict[str, Alignment] = {}
     if args.nudge:

@@ -39,6 +39,8 @@ PART_SECONDS = 600.0
 #: otherwise waits (the 8.5-minute real-speech episode, one walk: 18.6-22 s; in two:
 #: 16.7-18.6 s).
 SPLIT_SECONDS = 240.0
+#: How many parts a walk over SPLIT_SECONDS or more is cut into, at least.
+SPLIT_PARTS = 2
 
 
 def align_untimed(turns: Sequence[Turn], decoded: DecodedAudio,
@@ -108,7 +110,7 @@ def part_count(speech: float) -> int:
     >>> part_count(110.0), part_count(480.0), part_count(2500.0)
     (1, 2, 4)
     """
-    return max(round(speech / PART_SECONDS), 2 if speech >= SPLIT_SECONDS else 1)
+    return max(round(speech / PART_SECONDS), SPLIT_PARTS if speech >= SPLIT_SECONDS else 1)
 
 
 def _cuts(turns: Sequence[Turn], firsts: Sequence[int], words: Sequence[str], start: float,
