@@ -56,7 +56,7 @@ PURPOSES = {
     "jump_in": "rescue",
     "resync": "rescue",
     "_score_at": "probe of words alone",
-    "align_turn": "walk window",
+    "_walk": "walk window",
 }
 
 

@@ -26,6 +26,7 @@ a timed turn's edges are.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -48,6 +49,7 @@ from exporter.align.text import tokens_for
 from exporter.align.window import (
     CONTEXT_REACH,
     CONTEXT_SECONDS,
+    Resume,
     TurnJob,
     WindowAudio,
     align_chunk,
@@ -59,8 +61,8 @@ from exporter.align.window import (
 from exporter.model import TurnAlignment, Word
 from exporter.speech import word_weight
 
-__all__ = ["CONTEXT_REACH", "CONTEXT_SECONDS", "TurnJob",
-           "align_turn", "aligner_for", "judge", "locator", "said"]
+__all__ = ["CONTEXT_REACH", "CONTEXT_SECONDS", "Lost", "TurnJob",
+           "align_turn", "aligner_for", "judge", "locator", "resumed", "said", "walk"]
 
 #: After this many searches in a row for the turn after a lost one fail, no more
 #: are made: the audio is not this transcript's (or the rest is missing), and each
@@ -79,6 +81,42 @@ def locator(audio: DecodedAudio, run: Runner = serial) -> Locate:
     return partial(_locate, audio, run)
 
 
+@dataclass(frozen=True)
+class Lost:
+    """An untimed walk stopped where a speaker's turn could not be aligned (see
+    :func:`walk`): the turn after it is to be searched for from ``guess``, not
+    before ``floor``, and the walk taken up again there (see :func:`resumed`)."""
+
+    words: tuple[str, ...]
+    guess: float
+    floor: float
+    state: Resume
+
+
+def resumed(job: TurnJob, lost: Lost, locate: Locate) -> TurnJob:
+    """``job`` taken up again after ``lost``, the turn after it searched for with
+    ``locate``, as the walk does when it searches itself (see align_turn)."""
+    found = locate(lost.words, lost.guess, lost.floor)
+    state = replace(lost.state, unfound=0 if found is not None else lost.state.unfound + 1,
+                    cursor=found if found is not None else lost.guess)
+    return replace(job, resumed=state)
+
+
+def walk(job: TurnJob) -> TurnAlignment | Lost:
+    """Align one turn's words (runs in a worker), as align_turn does, except that an
+    untimed walk that loses a speaker's turn stops there and says so, instead of
+    searching for the turn after it one probe at a time: the caller's pool can
+    run that search on every core (the untimed real-speech benchmark's other
+    worker had been idle for the 4 s it took)."""
+    with made.remembered(job.known):
+        return _walk(job, None, _DEFER)
+
+
+#: The locator that stops the walk (see walk).
+def _DEFER(words: Sequence[str], guess: float, floor: float) -> float | None:
+    raise AssertionError("the walk stops before it searches")
+
+
 def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
                locate: Locate | None = None) -> TurnAlignment:
     """Align one turn's words inside its stretch of audio (runs in a worker).
@@ -90,11 +128,13 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
     if locate is None and job.breaks:
         locate = locator(DecodedAudio(Path(job.pcm_path), job.samples))
     with made.remembered(job.known):
-        return _walk(job, progress, locate)
+        out = _walk(job, progress, locate)
+    assert isinstance(out, TurnAlignment)
+    return out
 
 
 def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate | None
-          ) -> TurnAlignment:
+          ) -> TurnAlignment | Lost:
     lead = len(job.before)
     words = job.before + job.words + job.after
     tokens = [tokens_for(w) for w in words]
@@ -114,6 +154,14 @@ def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate
     unfound = 0  # searches in a row that did not find the turn after a lost one
     breaks = [lead + b for b in job.breaks]
     i = 0
+    if (state := job.resumed) is not None:
+        # Taken up at the hand-over after a lost turn, as the loop below hands over.
+        times, method, unfound = list(state.times), state.method, state.unfound
+        audio.backed_off = set(state.backed_off)
+        turn_from, first_spoken, rate = state.handed, None, 1.0
+        audio.fresh(next((b for b in breaks if b > state.handed), len(words)) - state.handed)
+        i, cursor = _hand_over(words, audio, times, state.handed, state.previous,
+                               state.cursor if state.reached is None else state.reached)
     while i < audio.own_end:
         j, tail, ahead = span(words, i, audio, breaks)
         rescue = partial(back_off if i > lead else jump_in, words, tokens, i, cursor, limit,
@@ -159,9 +207,14 @@ def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate
             handed = given_up
             guess = cursor + estimate(words[rest:given_up]) * rate
             placed = [t for t in times[:rest] if t is not None]
-            found = locate(words[given_up:audio.own_end], guess,
-                           placed[-1][1] if placed else -1.0) \
-                if locate and unfound < UNFOUND_SEARCHES else None
+            floor = placed[-1][1] if placed else -1.0
+            if locate is _DEFER and unfound < UNFOUND_SEARCHES:
+                return Lost(tuple(words[given_up:audio.own_end]), guess, floor,
+                            Resume(tuple(times), method, unfound, turn_from, given_up, guess,
+                                   last[1] if given_up == tail and last is not None else None,
+                                   frozenset(audio.backed_off)))
+            found = locate(words[given_up:audio.own_end], guess, floor) \
+                if locate and locate is not _DEFER and unfound < UNFOUND_SEARCHES else None
             unfound = unfound + 1 if found is None else 0
             # The hand-over opens a little before the time given.
             cursor = found if found is not None else guess

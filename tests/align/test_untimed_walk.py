@@ -1,0 +1,44 @@
+"""An untimed walk that loses a speaker's turn stops for the search of the turn
+after it, which the caller runs on every core, and is taken up again as the walk
+that searches itself goes on."""
+
+from __future__ import annotations
+
+from exporter.align import repair, untimed
+from exporter.align.audio import decode
+from exporter.align.turn import Lost, align_turn, locator, resumed, walk
+from exporter.model import Turn, TurnAlignment
+from exporter.readers import read_transcript
+from tests.conftest import EPISODE, EPISODE_TRANSCRIPT
+
+#: Words the sample does not say: a turn of them cannot be aligned anywhere.
+UNSAID = ("forty seven purple elephants quietly painted the old lighthouse before dawn "
+          "yesterday while seven orange giraffes counted their marbles beside a frozen "
+          "river ") * 3
+
+
+def test_a_walk_that_loses_a_turn_stops_and_is_taken_up_again_the_same() -> None:
+    turns = list(read_transcript(EPISODE_TRANSCRIPT).turns)
+    turns[1] = Turn(turns[1].start, turns[1].speaker, UNSAID)
+    words = [w for turn in turns for w in turn.words]
+    firsts = [sum(len(t.words) for t in turns[:k]) for k in range(len(turns))]
+    audio = decode(EPISODE)
+    try:
+        start = repair.find_start(words, audio)
+        assert start is not None
+        job = untimed._job(turns, firsts, words, 0, len(turns), start, audio.duration,
+                           audio)
+        stopped = walk(job)
+        # Stopped at the lost turn, for the turn after it to be searched for.
+        assert isinstance(stopped, Lost)
+        assert stopped.state.previous == firsts[1] and stopped.state.handed == firsts[2]
+        assert stopped.words[:6] == tuple(turns[2].words[:6])
+        assert stopped.floor < turns[2].start < stopped.guess + 30.0
+        again = walk(resumed(job, stopped, locator(audio)))
+        assert isinstance(again, TurnAlignment)
+        # The same as the walk that searched itself, and the turn after is found.
+        assert again == align_turn(job, locate=locator(audio))
+        third = [w for w in again.words[firsts[2]:firsts[3]] if w.method == "aligned"]
+        assert third and abs(third[0].start - turns[2].start) < 1.5
+    finally:
+        audio.close()
