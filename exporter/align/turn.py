@@ -26,7 +26,7 @@ a timed turn's edges are.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -45,11 +45,11 @@ from exporter.align.estimate import clip_runs, fill
 from exporter.align.jobs import BEFORE, begin, span
 from exporter.align.probes import Runner, serial
 from exporter.align.recover import back_off, jump_in, opening, resync
+from exporter.align.resume import Lost, Resume
 from exporter.align.text import tokens_for
 from exporter.align.window import (
     CONTEXT_REACH,
     CONTEXT_SECONDS,
-    Resume,
     TurnJob,
     WindowAudio,
     align_chunk,
@@ -81,18 +81,6 @@ def locator(audio: DecodedAudio, run: Runner = serial) -> Locate:
     return partial(_locate, audio, run)
 
 
-@dataclass(frozen=True)
-class Lost:
-    """An untimed walk stopped where a speaker's turn could not be aligned (see
-    :func:`walk`): the turn after it is to be searched for from ``guess``, not
-    before ``floor``, and the walk taken up again there (see :func:`resumed`)."""
-
-    words: tuple[str, ...]
-    guess: float
-    floor: float
-    state: Resume
-
-
 def resumed(job: TurnJob, lost: Lost, locate: Locate) -> TurnJob:
     """``job`` taken up again after ``lost``, the turn after it searched for with
     ``locate``, as the walk does when it searches itself (see align_turn)."""
@@ -109,12 +97,7 @@ def walk(job: TurnJob) -> TurnAlignment | Lost:
     run that search on every core (the untimed real-speech benchmark's other
     worker had been idle for the 4 s it took)."""
     with made.remembered(job.known):
-        return _walk(job, None, _DEFER)
-
-
-#: The locator that stops the walk (see walk).
-def _DEFER(words: Sequence[str], guess: float, floor: float) -> float | None:
-    raise AssertionError("the walk stops before it searches")
+        return _walk(job, None, None, defer_search=True)
 
 
 def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
@@ -129,12 +112,12 @@ def align_turn(job: TurnJob, progress: Callable[[float], None] | None = None,
         locate = locator(DecodedAudio(Path(job.pcm_path), job.samples))
     with made.remembered(job.known):
         out = _walk(job, progress, locate)
-    assert isinstance(out, TurnAlignment)
+    assert isinstance(out, TurnAlignment)  # only a walk told to stop returns a Lost
     return out
 
 
-def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate | None
-          ) -> TurnAlignment | Lost:
+def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate | None,
+          defer_search: bool = False) -> TurnAlignment | Lost:
     lead = len(job.before)
     words = job.before + job.words + job.after
     tokens = [tokens_for(w) for w in words]
@@ -208,13 +191,13 @@ def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate
             guess = cursor + estimate(words[rest:given_up]) * rate
             placed = [t for t in times[:rest] if t is not None]
             floor = placed[-1][1] if placed else -1.0
-            if locate is _DEFER and unfound < UNFOUND_SEARCHES:
+            if defer_search and unfound < UNFOUND_SEARCHES:
                 return Lost(tuple(words[given_up:audio.own_end]), guess, floor,
                             Resume(tuple(times), method, unfound, turn_from, given_up, guess,
                                    last[1] if given_up == tail and last is not None else None,
                                    frozenset(audio.backed_off)))
             found = locate(words[given_up:audio.own_end], guess, floor) \
-                if locate and locate is not _DEFER and unfound < UNFOUND_SEARCHES else None
+                if locate and unfound < UNFOUND_SEARCHES else None
             unfound = unfound + 1 if found is None else 0
             # The hand-over opens a little before the time given.
             cursor = found if found is not None else guess

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from exporter.align import made
 from exporter.align.audio import DecodedAudio
+from exporter.align.resume import Resume
 from exporter.align.sphinx import TokenTime, WindowAligner, mean_score
 from exporter.speech import word_weight
 
@@ -59,27 +60,6 @@ HOPELESS_WINDOWS = 3
 
 
 @dataclass(frozen=True)
-class Resume:
-    """Where an untimed walk stopped at a speaker's turn it could not align takes up
-    again, once the turn after it was searched for (see turn.Lost): the walk's
-    times so far, and the hand-over to the turn after, at ``cursor``."""
-
-    times: tuple[tuple[float, float] | None, ...]
-    method: str
-    #: Searches in a row that did not find the turn after a lost one.
-    unfound: int
-    #: Where the lost speaker's turn begins, and the turn after it (word indexes).
-    previous: int
-    handed: int
-    #: Where the turn after was found, or is guessed to start.
-    cursor: float
-    #: Where the last window ended when it reached the turn after's first words:
-    #: the hand-over opens from there, whatever the search found.
-    reached: float | None = None
-    backed_off: frozenset[int] = frozenset()
-
-
-@dataclass(frozen=True)
 class TurnJob:
     index: int
     speaker: str
@@ -108,7 +88,7 @@ class TurnJob:
     #: Decodes of this turn's windows made already (its first window, run as an
     #: opening probe): see :mod:`exporter.align.made`.
     known: tuple[made.Made, ...] = field(default=(), compare=False)
-    #: An untimed walk taken up again after a lost turn (see Resume).
+    #: An untimed walk taken up again after a lost turn (see align.resume).
     resumed: Resume | None = None
 
 
