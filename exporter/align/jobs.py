@@ -30,6 +30,7 @@ from exporter.align.window import (
     chunk_end,
     estimate,
     said,
+    window_end,
 )
 from exporter.model import Turn
 
@@ -102,8 +103,15 @@ def first_reach(job: TurnJob) -> float:
     """
     own = job.words[:chunk_end(job.words, 0)]
     end = job.limit if len(own) == len(job.words) else \
-        min(job.limit, job.start + estimate(own) * start_rate(job) * ATTEMPTS[0][1] + 1.0)
-    return end - (job.start - BEFORE - (CONTEXT_REACH / 2 if job.before else 0.0))
+        window_end(job.start, own, start_rate(job), job.limit)
+    return end - (job.start - lead_in(job))
+
+
+def lead_in(job: TurnJob) -> float:
+    """How far before the turn's time its first window is aimed to open (see begin)."""
+    if job.opens_at is not None:
+        return 0.0
+    return BEFORE + CONTEXT_REACH / 2 if job.before else BEFORE
 
 
 def begin(job: TurnJob, audio: WindowAudio) -> tuple[float, float, float]:
@@ -119,16 +127,14 @@ def begin(job: TurnJob, audio: WindowAudio) -> tuple[float, float, float]:
     pause between the speakers.
     """
     rate = start_rate(job)
+    audio.lead_in = lead_in(job)
     if job.opens_at is not None:
         cursor = job.opens_at
-        audio.lead_in = 0.0
     elif job.before:
         reach = CONTEXT_REACH / 2
-        cursor = audio.audio.quiet_point(job.start - BEFORE - reach, reach)
-        audio.lead_in = BEFORE + reach
+        cursor = audio.audio.quiet_point(job.start - audio.lead_in, reach)
     else:
-        cursor = audio.quiet_point(job.start - BEFORE)
-        audio.lead_in = BEFORE
+        cursor = audio.quiet_point(job.start - audio.lead_in)
     limit = audio.audio.quiet_point(job.limit - CONTEXT_REACH / 2, CONTEXT_REACH / 2) \
         if job.after else job.limit
     return cursor, limit, rate

@@ -69,7 +69,7 @@ def _score_at(aligner: WindowAligner, tokens: list[str], seconds: float, audio: 
     starts = [0]
     for word in context:
         starts.append(starts[-1] + len(word))
-    start = audio.quiet_point(at - PROBE_LEAD - (CONTEXT_LEAD if lead else 0.0), 0.5)
+    start = audio.quiet_point(_window_start(at, bool(lead)), 0.5)
     # The path may end after any of the probe's words past the first few: a slow
     # speaker's probe must not be squeezed into a window cut for an average one.
     ends = sorted({len(lead) + k for k in range(min(MIN_PROBE_WORDS, len(tokens)),
@@ -82,6 +82,12 @@ def _score_at(aligner: WindowAligner, tokens: list[str], seconds: float, audio: 
     if not own or own[0] is None:
         return None
     return mean_score(own), own[0].start
+
+
+def _window_start(at: float, context: bool) -> float:
+    """Where the window of a probe at ``at`` is aimed to open (with the words said
+    before it, earlier)."""
+    return at - PROBE_LEAD - (CONTEXT_LEAD if context else 0.0)
 
 
 def _window_end(at: float, seconds: float) -> float:
@@ -139,9 +145,7 @@ def _cost(job: ProbeJob) -> float:
     """About how many seconds of audio the probe reads."""
     if job.turn is not None:
         return first_reach(job.turn)
-    seconds = _seconds(job.words)
-    return _window_end(job.at, seconds) - job.at + PROBE_LEAD + (CONTEXT_LEAD if job.before
-                                                                   else 0.0)
+    return _window_end(job.at, _seconds(job.words)) - _window_start(job.at, bool(job.before))
 
 
 Runner = Callable[[Sequence[ProbeJob]], list[Result]]
@@ -199,9 +203,10 @@ class ProbeRunner:
         turn's first window, 33 s of audio, kept a core idle for 0.4 s)."""
         if self.pool is None:
             return
-        for job in sorted(dict.fromkeys(jobs), key=_cost, reverse=True):
-            if job not in self.done and job not in self.running:
-                self.running[job] = self.pool.submit(_run, job)
+        new = [job for job in dict.fromkeys(jobs)
+               if job not in self.done and job not in self.running]
+        for job in sorted(new, key=_cost, reverse=True):
+            self.running[job] = self.pool.submit(_run, job)
 
     def drop_waiting(self) -> None:
         """Drop the probes started ahead that no worker has begun."""

@@ -142,8 +142,7 @@ def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate
         times, method, unfound = list(state.times), state.method, state.unfound
         audio.backed_off = set(state.backed_off)
         turn_from, first_spoken, rate = state.handed, None, 1.0
-        audio.fresh(next((b for b in breaks if b > state.handed), len(words)) - state.handed)
-        i, cursor = _hand_over(words, audio, times, state.handed, state.previous,
+        i, cursor = _take_over(words, audio, times, breaks, state.handed, state.previous,
                                state.cursor if state.reached is None else state.reached)
     while i < audio.own_end:
         j, tail, ahead = span(words, i, audio, breaks)
@@ -204,8 +203,7 @@ def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate
         if handed is not None:
             # The next speaker's pace is their own, measured afresh.
             previous, first_spoken, turn_from, rate = turn_from, None, handed, 1.0
-            audio.fresh(next((b for b in breaks if b > handed), len(words)) - handed)
-            i, cursor = _hand_over(words, audio, times, handed, previous,
+            i, cursor = _take_over(words, audio, times, breaks, handed, previous,
                                    last[1] if handed == tail and last is not None else cursor)
             continue
         if last is not None:
@@ -255,6 +253,15 @@ def judge(index: int, result: Sequence[Word], method: str,
     return TurnAlignment(index, result[0].start if result else start, tuple(result),
                          method, round(max(confidence, 0.0), 3), suspicious,
                          tuple((k, n) for k, n in unmatched if n >= UNMATCHED_WORDS))
+
+
+def _take_over(words: Sequence[str], audio: WindowAudio,
+               times: list[tuple[float, float] | None], breaks: Sequence[int], handed: int,
+               previous: int, end: float) -> tuple[int, float]:
+    """The next speaker's turn, from words[handed]: a budget of its own, and the
+    window after the hand-over (see _hand_over)."""
+    audio.fresh(next((b for b in breaks if b > handed), len(words)) - handed)
+    return _hand_over(words, audio, times, handed, previous, end)
 
 
 def _hand_over(words: Sequence[str], audio: WindowAudio, times: list[tuple[float, float] | None],
