@@ -37,6 +37,7 @@ from exporter.align.edges import (
     MAX_WORD,
     MIN_WORD,
     doubtful_start,
+    end_overlaps,
     settle_sentence_starts,
     settle_turn_starts,
     start_after_pauses,
@@ -219,6 +220,7 @@ def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate
         i = trusted
         if progress is not None:
             progress(min(1.0, max(0, i - lead) / max(1, len(job.words))))
+    end_overlaps(times)
     settle_sentence_starts(words, times)
     settle_turn_starts(words, times, [lead, *breaks])
     start_after_pauses(audio.audio, words, times, lead, lead + len(job.words), breaks)

@@ -6,6 +6,7 @@ import json
 import re
 import statistics
 import subprocess
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,11 @@ def test_every_word_is_aligned_in_order(aligned: list[Word]) -> None:
     assert all(w.method == "aligned" for w in aligned)
     starts = [w.start for w in aligned]
     assert starts == sorted(starts)
+    # A window's first word is not started inside the word before it (where the
+    # window opened): the sample had two such words, 50 ms early.
+    overlaps = [(a.text, a.end, b.text, b.start) for a, b in pairwise(aligned)
+                if b.start < a.end]
+    assert overlaps == []
 
 
 def test_sentence_starts_meet_the_accuracy_targets(aligned: list[Word]) -> None:
