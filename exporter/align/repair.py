@@ -60,9 +60,15 @@ FINE_STEP = 0.5
 
 #: Insertions (audio added) and cuts (audio removed after transcription) are
 #: searched for in widening ranges of seconds after and before where a turn should
-#: be, so that a short break or cut costs a short search.
-SEARCH_RANGES = ((2.0, 64.0), (-64.0, -2.0), (64.0, 240.0), (-240.0, -64.0), (240.0, 900.0),
-                 (-900.0, -240.0))
+#: be, so that a short break or cut costs a short search. Each range is searched
+#: whole (its best fit taken), after the narrower ones: an edit's cut of a few
+#: seconds was found after 32 probes 2-64 s later and 31 before, and the real-speech
+#: cut variant took 18.2 s (13.7 s with the ranges to 16 s first; every word the same).
+#: A turn is only taken where it fits above the episode's bar and the turn after it
+#: confirms the shift: a chance fit in a narrow range must pass both, as in a wide
+#: one. A 45 s ad break costs 14 probes more than it did.
+SEARCH_RANGES = ((2.0, 16.0), (-16.0, -2.0), (16.0, 64.0), (-64.0, -16.0), (64.0, 240.0),
+                 (-240.0, -64.0), (240.0, 900.0), (-900.0, -240.0))
 
 
 @dataclass
