@@ -12,6 +12,9 @@ in two workers, records every decode the workers make, and prints:
 - how much of what fit scored the same audio again, by what made the decode (a
   turn's first window, run as repair's opening probe; a window of a turn's walk; a
   rescue that goes back; a probe of words alone or a search);
+- the time spent in decodes that found no path, by search (the normal beams, the
+  wide ones, single words left out): what the ladder of attempts costs, and how
+  often each rung fits;
 - each worker's time spent decoding, and its time idle: before its first decode
   (start-up, the audio still being decoded), between decodes, and after its last;
   and the decodes made in this process once the walks are done (turns' edges
@@ -73,9 +76,11 @@ def recorded(folder: Path, started: float) -> None:
         out = decode(self, pcm, offset, grammar, lattice)  # type: ignore[arg-type]
         names = {frame.name for frame in traceback.extract_stack()}
         purpose = next((p for n, p in PURPOSES.items() if n in names), "other")
+        search = "single words left out" if isinstance(grammar, tuple) and grammar[3] \
+            else self.settings
         with (folder / str(os.getpid())).open("a") as file:
             file.write(json.dumps([begun - started, time.perf_counter() - started, purpose,
-                                   offset, len(pcm) / 32000, out is None]) + "\n")
+                                   offset, len(pcm) / 32000, out is None, search]) + "\n")
         return out
 
     sphinx.WindowAligner._decode = wrapped  # type: ignore[method-assign]
@@ -87,7 +92,7 @@ def overlap(decodes: list[list[object]]) -> dict[str, float]:
     fits = sorted((d for d in decodes if not d[5]), key=lambda d: float(d[3]))  # type: ignore[arg-type]
     reach = 0.0
     out: dict[str, float] = defaultdict(float)
-    for _, _, purpose, offset, seconds, _ in fits:
+    for _, _, purpose, offset, seconds, *_ in fits:
         start, end = float(offset), float(offset) + float(seconds)  # type: ignore[arg-type]
         out[str(purpose)] += max(0.0, min(end, reach) - start)
         reach = max(reach, end)
@@ -119,6 +124,16 @@ def report(name: str, transcript: Path, audio: Path) -> None:
     for purpose, (seconds, no_path, fit) in sorted(by.items(), key=lambda kv: -kv[1][0]):
         print(f"  {purpose}: {seconds:.0f} s ({fit:.0f} s fit, of which {again[purpose]:.0f} s "
               f"scored again; {no_path:.0f} s no path)")
+    spent = sum(d[1] - d[0] for d in decodes)
+    tried: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])
+    for d in decodes:
+        tried[d[6]][0] += 1
+        tried[d[6]][1] += 0 if d[5] else 1
+        tried[d[6]][2] += (d[1] - d[0]) if d[5] else 0.0
+    print(f"  decoding {spent:.1f} s, of which {sum(t[2] for t in tried.values()):.1f} s "
+          f"({sum(t[2] for t in tried.values()) / spent:.0%}) found no path; by search: "
+          + "; ".join(f"{name}: {fit} of {count} fit, {lost:.1f} s on those that did not"
+                      for name, (count, fit, lost) in sorted(tried.items())))
     for pid, rows in sorted(workers.items()):
         busy = sum(r[1] - r[0] for r in rows)
         if int(pid) == os.getpid():
