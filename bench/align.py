@@ -31,7 +31,6 @@ import argparse
 import json
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,7 +38,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, SAMPLE, decode_floor
+from common import ROOT, SAMPLE, decode_floor, invariance
 
 from exporter.align.aligner import align
 from exporter.align.measure import sentence_starts, summary
@@ -128,12 +127,7 @@ def nudged(audio: Path, nudges: list[float], jobs: int | None) -> None:
     plain = align(transcript, audio, jobs=jobs, repair=False)
     for nudge in nudges:
         other = align(transcript, audio, jobs=jobs, offset=nudge, repair=False)
-        moved = sorted(abs(o.start - p.start)
-                       for p, o in zip(plain.words, other.words, strict=True))
-        print(f"{audio.name}, clock {nudge:+.2f} s off, repair off: words moved median "
-              f"{statistics.median(moved) * 1000:.0f} ms, "
-              f"{sum(m <= 0.02 for m in moved) / len(moved):.1%} of {len(moved)} within "
-              f"20 ms, worst {moved[-1]:.2f} s (target: all within 20 ms)")
+        invariance(plain, other, 0.0, f"{audio.name}, clock {nudge:+.2f} s off, repair off")
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import decode_floor
+from common import decode_floor, invariance
 from real_episode import INTRO_SECONDS, VARIANTS, build
 
 from exporter.align import untimed
@@ -131,16 +131,6 @@ def missing_words(result: Alignment, missing: list[dict[str, int]]) -> str:
             + (f" ({other} words)" if other else "")
             + "; missed: " + (", ".join(f"turn {k + 1}: {n} words from word {f + 1}"
                                         for k, f, n in sorted(truth - reported)) or "none"))
-
-
-def invariance(plain: Alignment, other: Alignment, shift: float, name: str) -> None:
-    """How far ``other``'s words land from ``plain``'s, on the same speech."""
-    moved = [abs((o.start - shift) - p.start) for p, o in
-             zip(plain.words, other.words, strict=True)]
-    moved.sort()
-    print(f"  {name}: words moved median {statistics.median(moved) * 1000:.0f} "
-          f"ms, {sum(m <= 0.02 for m in moved) / len(moved):.1%} within 20 ms, worst "
-          f"{moved[-1]:.2f} s (target: all within 20 ms)")
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""Helpers shared by the benchmarks: long synthetic transcripts and timing."""
+"""Helpers shared by the benchmarks: long synthetic transcripts, timing, and how far
+words move between two alignments of the same speech."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from exporter.align.audio import ffmpeg_exe
+from exporter.model import Alignment
 from exporter.readers import read_transcript
 from exporter.speech import word_weight
 from exporter.timecode import format_time
@@ -77,3 +79,13 @@ def decode_floor(audio: Path) -> float:
     start = time.perf_counter()
     subprocess.run(decode_command(audio), check=True)
     return time.perf_counter() - start
+
+
+def invariance(plain: Alignment, other: Alignment, shift: float, name: str) -> None:
+    """How far ``other``'s words land from ``plain``'s, on the same speech."""
+    moved = [abs((o.start - shift) - p.start) for p, o in
+             zip(plain.words, other.words, strict=True)]
+    moved.sort()
+    print(f"  {name}: words moved median {statistics.median(moved) * 1000:.0f} "
+          f"ms, {sum(m <= 0.02 for m in moved) / len(moved):.1%} of {len(moved)} within 20 ms, "
+          f"worst {moved[-1]:.2f} s (target: all within 20 ms)")
