@@ -6,7 +6,7 @@ accuracy of sentence starts against the recorded truth (median, share within
 150 ms and 500 ms, worst), wall time, realtime factor, peak memory, and in the same
 run the time of a plain ffmpeg decode of the same file (the floor).
 
-``--engine flite|festival`` speaks the episode with another engine's voices
+``--engine flite|festival|mbrola`` speaks the episode with another engine's voices
 instead of espeak-ng's (cached as full-flite.mp3 and so on), so that no constant is
 accepted that only works on one synthesizer.
 
@@ -71,7 +71,8 @@ def main() -> None:
     parser.add_argument("--shifted", action="store_true")
     parser.add_argument("--untimed", action="store_true")
     parser.add_argument("--jobs", type=int, default=None)
-    parser.add_argument("--engine", choices=("espeak", "flite", "festival"), default="espeak")
+    parser.add_argument("--engine", choices=("espeak", "flite", "festival", "mbrola"),
+                        default="espeak")
     parser.add_argument("--nudge", type=float, action="append", default=[])
     args = parser.parse_args()
     audio = episode(args.shifted, args.engine)

@@ -1,6 +1,6 @@
 """Synthesize an episode from a transcript with a speech engine, and record the truth.
 
-Each sentence is spoken by espeak-ng, flite or festival (``--engine``; one voice
+Each sentence is spoken by espeak-ng, flite, festival or MBROLA (``--engine``; one voice
 per speaker) and placed at its
 turn's timestamp, one after another; a turn that would run into the next one is
 spoken faster. A few seconds of music-like tones open the episode, light noise runs
@@ -18,11 +18,13 @@ Options for the benchmarks: ``--pre-roll S`` puts S seconds of music before
 everything (an intro added after transcription) and ``--break-at-turn K
 --break-seconds S`` inserts a music break before turn K (an ad break).
 
-``--engine flite`` and ``--engine festival`` exist so that the aligner is measured
-on voices it was not developed on (the acoustic model must not be tuned to one
-engine). Needs ffmpeg and the chosen engine on PATH (Debian: espeak-ng; flite;
-festival with festvox-kallpc16k, festvox-kdlpc16k, festvox-us-slt-hts, and sox); the
-project's tests only use the output.
+``--engine flite``, ``--engine festival`` and ``--engine mbrola`` exist so that the
+aligner is measured on voices it was not developed on (the acoustic model must not
+be tuned to one engine). Needs ffmpeg and the chosen engine on PATH (Debian:
+espeak-ng; flite; festival with festvox-kallpc16k, festvox-kdlpc16k,
+festvox-us-slt-hts, and sox; espeak-ng with mbrola, mbrola-us1, mbrola-us2,
+mbrola-us3 and mbrola-en1, from Debian's non-free component); the project's tests
+only use the output.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ VOICES = {
     "espeak": ("en-us", "en-gb-x-rp", "en-us+m3", "en-gb-scotland"),
     "flite": ("slt", "rms", "awb", "kal16"),
     "festival": ("cmu_us_slt_arctic_hts", "kal_diphone", "ked_diphone"),
+    # espeak-ng's phonemes spoken by MBROLA's diphone voices: recorded human diphones,
+    # neither espeak's formant synthesis nor flite's or festival's voices.
+    "mbrola": ("mb-us1", "mb-us2", "mb-en1", "mb-us3"),
 }
 #: Speaking rate an engine's voices use at their default setting, in words per minute.
 DEFAULT_WPM = 170
@@ -68,7 +73,7 @@ def split_sentences(text: str) -> list[str]:
 def speak(text: str, voice: str, wpm: int, engine: str = "espeak") -> np.ndarray:
     """The engine's rendering of ``text`` as float samples at RATE."""
     stretch = DEFAULT_WPM / wpm
-    if engine == "espeak":
+    if engine in ("espeak", "mbrola"):
         command = ["espeak-ng", "-v", voice, "-s", str(wpm), "--stdout", text]
     elif engine == "flite":
         command = ["flite", "-voice", voice, "--setf", f"duration_stretch={stretch:.3f}",
