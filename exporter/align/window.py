@@ -318,7 +318,8 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
     ``ahead``, words[ahead:j] are the speaker's next words, optional at the end of a
     window cut for words[i:ahead]: speech after those is taken by the words said
     there, not pulled onto the window's last words, and the words are trusted up to
-    OVERLAP_WORDS before the last one found (see AHEAD_SECONDS). ``attempts``: the
+    OVERLAP_WORDS before the last one found (see AHEAD_SECONDS), or before ``ahead``
+    when only a later attempt fits. ``attempts``: the
     settings and stretches tried before the window is given up or halved.
     """
     last = j >= len(words)
@@ -334,8 +335,8 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
     if not any(tokens[i:j]):
         return j, "aligned"  # nothing to say (dashes); timed from the neighbours
 
-    def attempt(settings: str, stretch: float, skips: bool = False, isolated: bool = False
-                ) -> int | None:
+    def attempt(settings: str, stretch: float, skips: bool = False, isolated: bool = False,
+                first: bool = True) -> int | None:
         """The index up to which words are trusted when the window fits, else None."""
         end = limit if last else min(limit, cursor + lead_in + expected * stretch + 1.0
                                      + reach)
@@ -348,17 +349,22 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
             return tail
         reached = j if ahead is None else \
             max((k + 1 for k in range(i, j) if times[k] is not None), default=ahead)
+        if ahead is not None and not first:
+            # A path the first attempt could not find (a voice the model hears badly)
+            # may lay the speaker's next words over speech not theirs (the edited
+            # untimed episode: over the next turn's first seconds, then lost).
+            reached = min(reached, ahead)
         return reached if (last or end >= limit) else max(i + 1, reached - OVERLAP_WORDS)
 
     for number, (settings, stretch) in enumerate(attempts):
-        if (trusted := attempt(settings, stretch)) is not None:
+        if (trusted := attempt(settings, stretch, first=number == 0)) is not None:
             if halved:
                 audio.cap = max(2 * OVERLAP_WORDS, 2 * (j - own))
             elif number == 0 and audio.cap is not None:
                 audio.cap *= 2
             return trusted, "aligned" if number == 0 else "retried"
-    if audio.anchored and (trusted := attempt(*SKIPPING, skips=True, isolated=True)) \
-            is not None:
+    if audio.anchored and (trusted := attempt(*SKIPPING, skips=True, isolated=True,
+                                              first=False)) is not None:
         return trusted, "retried"
     if rescue is not None and (saved := rescue()) is not None:
         audio.moved_back = saved[2]
@@ -374,7 +380,7 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
         got, how = align_chunk(words, tokens, i, middle, cursor, limit, audio, times, rate,
                                halved=True)
         if how == "interpolated" and not halved \
-                and (trusted := attempt(*SKIPPING, skips=True)) is not None:
+                and (trusted := attempt(*SKIPPING, skips=True, first=False)) is not None:
             audio.cap = max(2 * OVERLAP_WORDS, j - own)
             return trusted, "retried"
         return got, "retried" if how == "aligned" else how
