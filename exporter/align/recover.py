@@ -211,6 +211,15 @@ def _jump(words: Sequence[str], tokens: list[list[str]], b: int, i: int, start: 
     trusted = reached if end >= limit else reached - OVERLAP_WORDS
     jumped = [k for k in range(placed[0], reached) if times[k] is None and tokens[k]] \
         if placed else []
+    if jumped and any(jumped[0] < k <= jumped[-1] for k in audio.breaks):
+        # The end of one speaker's turn and the start of the next, jumped over
+        # together: where a hard voice's windows fail, the next speaker's words fit
+        # its speech by chance, and that turn then started tens of seconds early
+        # with its first sentences spread. The walk loses the turn instead, and the
+        # next is searched for (and confirmed) where it is said.
+        for k in range(b, j):
+            times[k] = None
+        return None
     if jumped and reached - jumped[-1] - 1 <= OVERLAP_WORDS:
         # A jump to a landing among the window's last words is a cheap way to end a
         # path (in the middle of a word; on silence, where one word took 19 s after

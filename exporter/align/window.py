@@ -154,6 +154,8 @@ class WindowAudio:
         #: walk, such a fit of a hard voice's last window put its last words on the
         #: next speaker's first, the next turn opened after them, and was lost.
         self.anchored = not job.breaks
+        #: Where another speaker's turn begins among the words (see TurnJob.breaks).
+        self.breaks = tuple(self.lead + b for b in job.breaks)
         #: The first window opens where the turn before was found to end (see
         #: TurnJob.opens_at): what is said there is this turn, from wherever an edit
         #: left it.
