@@ -136,7 +136,7 @@ def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate
     first_spoken: int | None = None
     turn_from = 0  # where the speaker whose pace is measured began
     unfound = 0  # searches in a row that did not find the turn after a lost one
-    breaks = [lead + b for b in job.breaks]
+    breaks = audio.breaks
     i = 0
     if (state := job.resumed) is not None:
         # Taken up at the hand-over after a lost turn, as the loop below hands over.
