@@ -211,15 +211,12 @@ def _jump(words: Sequence[str], tokens: list[list[str]], b: int, i: int, start: 
     trusted = reached if end >= limit else reached - OVERLAP_WORDS
     jumped = [k for k in range(placed[0], reached) if times[k] is None and tokens[k]] \
         if placed else []
-    if jumped and any(jumped[0] < k <= jumped[-1] for k in audio.breaks):
-        # The end of one speaker's turn and the start of the next, jumped over
-        # together: where a hard voice's windows fail, the next speaker's words fit
-        # its speech by chance, and that turn then started tens of seconds early
-        # with its first sentences spread. The walk loses the turn instead, and the
-        # next is searched for (and confirmed) where it is said.
-        for k in range(b, j):
-            times[k] = None
-        return None
+    # The end of one speaker's turn and the start of the next, jumped over together,
+    # is refused: where a hard voice's windows fail, the next speaker's words fit its
+    # speech by chance, and that turn then started tens of seconds early with its
+    # first sentences spread. The walk loses the turn instead, and the next is
+    # searched for (and confirmed) where it is said.
+    across = bool(jumped) and any(jumped[0] < k <= jumped[-1] for k in audio.breaks)
     if jumped and reached - jumped[-1] - 1 <= OVERLAP_WORDS:
         # A jump to a landing among the window's last words is a cheap way to end a
         # path (in the middle of a word; on silence, where one word took 19 s after
@@ -227,7 +224,7 @@ def _jump(words: Sequence[str], tokens: list[list[str]], b: int, i: int, start: 
         # the last few words before it are not trusted, as at any window's end that
         # is not the turn's.
         trusted = min(trusted, jumped[0] - (0 if end >= limit else OVERLAP_WORDS))
-    if trusted <= i:
+    if across or trusted <= i:
         for k in range(b, j):
             times[k] = None
         return None
