@@ -243,6 +243,9 @@ def judge(index: int, result: Sequence[Word], method: str,
 
     The confidence is the share of words aligned with a plausible length, at most
     DOUBTFUL_START when the turn's first words are stretched (its start is in doubt).
+    A turn whose first words are reported as not in the audio (an edit took its
+    opening sentence) starts where its speaker is first heard, not where those
+    words were spread: a chapter or a review that jumps to the turn lands on speech.
     """
     if unmatched or any(w.method == "interpolated" for w in result):
         method = "interpolated"
@@ -252,9 +255,13 @@ def judge(index: int, result: Sequence[Word], method: str,
     confidence = (aligned - suspicious) / len(result) if result else 0.0
     if doubtful_start(result):
         confidence = min(confidence, DOUBTFUL_START)
-    return TurnAlignment(index, result[0].start if result else start, tuple(result),
-                         method, round(max(confidence, 0.0), 3), suspicious,
-                         tuple((k, n) for k, n in unmatched if n >= UNMATCHED_WORDS))
+    reported = tuple((k, n) for k, n in unmatched if n >= UNMATCHED_WORDS)
+    missing = next((n for k, n in reported if k == 0), 0)
+    heard = next((w for w in result[missing:] if w.method == "aligned"), None) \
+        if missing else None
+    first = heard.start if heard is not None else result[0].start if result else start
+    return TurnAlignment(index, first, tuple(result), method,
+                         round(max(confidence, 0.0), 3), suspicious, reported)
 
 
 def _take_over(words: Sequence[str], audio: WindowAudio,

@@ -244,7 +244,9 @@ ADDED = ("Purple elephants were dancing quietly beneath the frozen orange moon w
 def test_words_that_are_not_in_the_audio_are_reported(tmp_path: Path, before: str,
                                                       turn: int) -> None:
     """A sentence the producer cut from the audio but not from the transcript: exactly
-    its words are reported, whether it was inside a turn or at either end of one."""
+    its words are reported, whether it was inside a turn or at either end of one, and
+    the turn starts at its first word that is said (not where the cut sentence's
+    words were spread)."""
     text = EPISODE_TRANSCRIPT.read_text(encoding="utf-8")
     edited = tmp_path / "edited.txt"
     if before.endswith("\n"):
@@ -262,8 +264,11 @@ def test_words_that_are_not_in_the_audio_are_reported(tmp_path: Path, before: st
     # A short turn that lost 14 words is low confidence too; a long one is not.
     assert re.search(rf"^Review needed: .*\((turn )?{turn}\)$", result.stderr, re.M), \
         result.stderr
-    words = json.loads((tmp_path / "w.json").read_text())["words"]
+    document = json.loads((tmp_path / "w.json").read_text())
+    words = document["words"]
     assert [w["word"] for w in words if w["method"] == "interpolated"] == ADDED.split()
+    said = [w for w in words if w["turn"] == turn - 1 and w["method"] == "aligned"]
+    assert document["turns"][turn - 1]["start"] == said[0]["start"]
 
 
 def test_a_jump_keeps_the_words_and_scores_an_alignment_of_them_alone_gets() -> None:

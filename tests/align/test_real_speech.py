@@ -129,8 +129,10 @@ def test_words_not_in_the_audio_are_reported_and_the_rest_aligned(
         episode: tuple[Path, Path, list[dict[str, object]]], tmp_path: Path, before: str,
         after: str, first: int, added: str) -> None:
     """Words left in the transcript but cut from a real reader's audio (a sentence
-    anywhere in a turn, or four of them, 76 words): exactly they are reported, and
-    the words around them keep their places."""
+    anywhere in a turn, or four of them, 76 words): exactly they are reported, the
+    words around them keep their places, and the turn starts at its first word that
+    is said (its first sentence missing, it started 1.2 s early, where the
+    sentence's words were spread)."""
     audio, notes, _ = episode
     edited = tmp_path / "edited.txt"
     edited.write_text(notes.read_text(encoding="utf-8").replace(before, after, 1),
@@ -142,6 +144,7 @@ def test_words_not_in_the_audio_are_reported_and_the_rest_aligned(
     words = [w for w in result.words if w.turn == 2]
     assert [w.text for w in words if w.method == "interpolated"] == added.split()
     kept = [w for w in words if w.method == "aligned"]
+    assert result.turns[2].start == kept[0].start
     before_words = [w for w in plain.words if w.turn == 2]
     assert [w.text for w in kept] == [w.text for w in before_words]
     moved = sorted(abs(a.start - b.start) for a, b in zip(kept, before_words, strict=True))
@@ -158,7 +161,8 @@ def test_words_not_in_the_audio_of_an_untimed_transcript_are_reported(
     some that are said), and where the back-off's path ran on into the next
     speaker's turn, that turn was aligned again from its first word at the wrong
     place and lost (0%). Now exactly the added words are reported, the other turns
-    start where they are said, and the words around them keep their places."""
+    start where they are said and the edited one at its first word that is, and the
+    words around them keep their places."""
     audio, _, truth = episode
     notes = tmp_path / "untimed.txt"
     notes.write_text(real_episode.show_notes(truth, timed=False), encoding="utf-8")
@@ -174,6 +178,7 @@ def test_words_not_in_the_audio_of_an_untimed_transcript_are_reported(
     assert all(result.turns[k].confidence >= 0.8 for k in others)
     plain = _plain(audio, notes)
     kept = [w for w in result.words if w.turn == 2 and w.method == "aligned"]
+    assert result.turns[2].start == kept[0].start
     before_words = [w for w in plain.words if w.turn == 2]
     assert [w.text for w in kept] == [w.text for w in before_words]
     moved = sorted(abs(a.start - b.start) for a, b in zip(kept, before_words, strict=True))
