@@ -8,10 +8,10 @@ may be skipped; a window that fits far worse than the episode's bar is a chance 
 and counts as a failure. The walk from window to window is
 :mod:`exporter.align.turn`'s.
 
-The module runs past 400 lines because a window's ladder of attempts, what each
-attempt trusts and the state the walk keeps between windows (:class:`WindowAudio`)
-are one piece: each rule here says why it is there, and split apart they would
-have to be read together anyway.
+The module is longer than most (about 430 lines) because a window's ladder of
+attempts, what each attempt trusts and the state the walk keeps between windows
+(:class:`WindowAudio`) are one piece: each rule here says why it is there, and split
+apart they would have to be read together anyway.
 """
 
 from __future__ import annotations
