@@ -85,23 +85,23 @@ def sweep(seed: int, modes: list[str], clips: dict[str, int], folder: Path,
         for turn, truth in zip(result.turns, episode.turns, strict=True):
             error = turn.start - float(truth["start"])  # type: ignore[arg-type]
             if abs(error) > OFF:
-                flag = "" if turn.confidence < LOW_CONFIDENCE else " UNFLAGGED"
                 off.append(f"turn {turn.index + 1} ({truth['speaker']}) {error:+.2f} s, "
-                           f"{turn.confidence:.0%}{flag}")
+                           f"{_confidence(turn.confidence)}")
         starts_right = not off
-        errors = word_errors(result, {"turns": episode.turns})
-        words[mode].extend(errors)
+        errors: list[float] = []
         for index, turn in enumerate(episode.turns):
-            # The turns whose reference words are off, and whether each is reported.
+            # Each turn's reference words alone (the others' blanked): the episode's
+            # errors, and the turns whose words are off, each with whether it is
+            # reported.
             alone = {"turns": [t if k == index else {**t, "words": []}
                                for k, t in enumerate(episode.turns)]}
-            lost = sum(e > OFF for e in word_errors(result, alone))
-            if lost:
-                confidence = result.turns[index].confidence
-                flag = "" if confidence < LOW_CONFIDENCE else " UNFLAGGED"
+            own = word_errors(result, alone)
+            errors.extend(own)
+            if lost := sum(e > OFF for e in own):
                 off.append(f"turn {index + 1} ({turn['speaker']}) {lost} of "
                            f"{len(turn['words'])} words over {OFF} s, "
-                           f"{confidence:.0%}{flag}")
+                           f"{_confidence(result.turns[index].confidence)}")
+        words[mode].extend(errors)
         print(f"  {mode}: {wall:.1f} s; offset {result.offset:+.1f} s; "
               + ("; ".join(off) if off else f"every turn within {OFF} s")
               + (f"; reference words {_words(errors)}" if errors else ""))
@@ -130,6 +130,11 @@ def main() -> None:
         f"{mode} {sum(ok)} of {len(ok)}" for mode, ok in outcomes.items()))
     print("reference words: " + "; ".join(
         f"{mode} {_words(errors)}" for mode, errors in words.items() if errors))
+
+
+def _confidence(confidence: float) -> str:
+    """A turn's confidence, and UNFLAGGED when it is not reported as low."""
+    return f"{confidence:.0%}" + ("" if confidence < LOW_CONFIDENCE else " UNFLAGGED")
 
 
 def _words(errors: list[float]) -> str:

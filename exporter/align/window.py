@@ -227,8 +227,10 @@ def estimate(words: Sequence[str]) -> float:
 
 
 def window_end(start: float, words: Sequence[str], rate: float, limit: float) -> float:
-    """Where a window from ``start`` for ``words`` ends, as its first attempt cuts it:
-    their time at the speaker's pace, stretched, and a second (never past ``limit``).
+    """Where a window from ``start`` for ``words`` ends, as its first attempt plans
+    it: their time at the speaker's pace, stretched, and a second (never past
+    ``limit``); a timed turn's window then ends in a pause within QUIET_RADIUS of it
+    (see WindowAudio.closing).
     """
     return min(limit, start + estimate(words) * rate * ATTEMPTS[0][1] + 1.0)
 
