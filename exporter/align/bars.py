@@ -29,6 +29,16 @@ WORST_REFERENCE = -30_000.0
 #: measured (a noisy LibriVox reader, a speaker with a cold in another room) score
 #: -37,000; chance fits on clean voices -40,000 to -58,000.
 CHANCE_BAR = -40_000.0
+#: A window inside a timed turn that fits up to this many times worse than its bar
+#: (never past CHANCE_BAR) is still the turn's words, but its words count as
+#: doubtful: they lower the turn's confidence instead of being spread. A voice can
+#: fit worse inside a turn than any opening vouched for it: the real-speech
+#: speaker's recordings with a cold fit at -27,000 to -33,000 a frame inside turns
+#: that open in his clean recording (-16,700), 1.6-2.0 times it, while chance fits
+#: of clean voices score 2.4 times their scale and worse (-40,000 against -16,000).
+#: Refused at the bar, his windows failed one after another and 27-112 of his
+#: 122-185 words were spread (bench/real_sweep.py).
+DOUBT_RATIO = 1.25
 #: Where a turn's opening words must be found, against its time, for the turn to set
 #: its own bar: up to the probe window's lead before it, and a rounded-down second
 #: plus a pause after it.
@@ -143,3 +153,15 @@ def alike(scored: Sequence[tuple[str, float]]) -> bool:
     """
     return all(score >= CHANCE_BAR for _, score in scored) and all(
         _scores_alike(scores) for scores in _by_speaker(scored).values())
+
+
+def refusal(bar: float | None) -> float | None:
+    """The score below which a window is refused as a chance fit, for a turn whose
+    windows are doubtful below ``bar`` (see DOUBT_RATIO).
+
+    >>> refusal(-20_000.0), refusal(-35_000.0), refusal(CHANCE_BAR * 1.1), refusal(None)
+    (-25000.0, -40000.0, -44000.0, None)
+    """
+    if bar is None:
+        return None
+    return min(bar, max(bar * DOUBT_RATIO, CHANCE_BAR))

@@ -88,7 +88,7 @@ def resync(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float,
         else:
             skip, best = middle, got
     k, trusted, found = best
-    record(found, tokens, k, chunk_end(words, k, audio.cap), times)
+    record(found, tokens, k, chunk_end(words, k, audio.cap), times, audio)
     return trusted
 
 
@@ -205,7 +205,7 @@ def _jump(words: Sequence[str], tokens: list[list[str]], b: int, i: int, start: 
     found = try_window(tokens, b, j, audio, start, end, FIRST_TRY, jump=(b, landings, i))
     if found is None:
         return None
-    record(found, tokens, b, j, times)
+    record(found, tokens, b, j, times, audio)
     placed = [k for k in range(b, j) if times[k] is not None]
     reached = placed[-1] + 1 if placed else b
     trusted = reached if end >= limit else reached - OVERLAP_WORDS

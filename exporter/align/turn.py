@@ -25,7 +25,7 @@ a timed turn's edges are.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -228,7 +228,7 @@ def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate
                              job.limit)
     return judge(job.index, filled[lead:lead + len(job.words)], method,
                  [(k - lead, n) for k, n in clip_runs(unmatched, lead, len(job.words))],
-                 job.start)
+                 job.start, {k - lead for k in audio.doubtful})
 
 
 def _locate(audio: DecodedAudio, run: Runner, words: Sequence[str], guess: float,
@@ -238,10 +238,12 @@ def _locate(audio: DecodedAudio, run: Runner, words: Sequence[str], guess: float
 
 
 def judge(index: int, result: Sequence[Word], method: str,
-          unmatched: Sequence[tuple[int, int]], start: float) -> TurnAlignment:
+          unmatched: Sequence[tuple[int, int]], start: float,
+          doubtful: Collection[int] = ()) -> TurnAlignment:
     """A turn's alignment from its words: how it went, and how sure it is.
 
-    The confidence is the share of words aligned with a plausible length, at most
+    The confidence is the share of words aligned with a plausible length by windows
+    that fit surely (not the ``doubtful`` ones: see bars.DOUBT_RATIO), at most
     DOUBTFUL_START when the turn's first words are stretched (its start is in doubt).
     A turn whose first words are reported as not in the audio (an edit took its
     opening sentence) starts where its speaker is first heard, not where those
@@ -252,7 +254,10 @@ def judge(index: int, result: Sequence[Word], method: str,
     suspicious = sum(1 for w in result if w.method == "aligned"
                      and not MIN_WORD <= w.end - w.start <= MAX_WORD)
     aligned = sum(1 for w in result if w.method == "aligned")
-    confidence = (aligned - suspicious) / len(result) if result else 0.0
+    doubted = sum(1 for k in doubtful if 0 <= k < len(result)
+                  and result[k].method == "aligned"
+                  and MIN_WORD <= result[k].end - result[k].start <= MAX_WORD)
+    confidence = (aligned - suspicious - doubted) / len(result) if result else 0.0
     if doubtful_start(result):
         confidence = min(confidence, DOUBTFUL_START)
     reported = tuple((k, n) for k, n in unmatched if n >= UNMATCHED_WORDS)

@@ -4,11 +4,11 @@ Pocketsphinx gets windows of about 12 s of speech at a time (whole turns of minu
 fail outright, and cost grows faster than the window). A window is tried with the
 decoder's normal settings, then longer, then with wide beams, then (a timed turn's)
 with single words that may be skipped, then in halves, and last with any words that
-may be skipped; a window that fits far worse than the episode's bar is a chance fit
-and counts as a failure. The walk from window to window is
-:mod:`exporter.align.turn`'s.
+may be skipped; a window that fits worse than the turn's bar is kept with its words
+doubted, one that fits far worse is a chance fit and counts as a failure (see
+bars.refusal). The walk from window to window is :mod:`exporter.align.turn`'s.
 
-The module is longer than most (about 430 lines) because a window's ladder of
+The module is longer than most (about 450 lines) because a window's ladder of
 attempts, what each attempt trusts and the state the walk keeps between windows
 (:class:`WindowAudio`) are one piece: each rule here says why it is there, and split
 apart they would have to be read together anyway.
@@ -23,6 +23,7 @@ from pathlib import Path
 
 from exporter.align import made
 from exporter.align.audio import DecodedAudio
+from exporter.align.bars import refusal
 from exporter.align.resume import Resume
 from exporter.align.sphinx import TokenTime, WindowAligner, mean_score
 from exporter.speech import word_weight
@@ -75,7 +76,8 @@ class TurnJob:
     #: How much of the file is decoded: all of it, or (for an opening probe run while
     #: the rest is decoded) at least up to ``limit``; not part of what the job is.
     samples: int = field(compare=False)
-    #: Windows scoring below this are chance fits, not the words (see repair).
+    #: Windows scoring below this fit doubtfully, and (further below) are chance
+    #: fits, not the words (see bars.refusal).
     bar: float | None = None
     #: The last words of the turn before and the first of the turn after: aligned
     #: with this turn's first and last windows so that its edges are found, then
@@ -124,7 +126,13 @@ class WindowAudio:
 
     def __init__(self, job: TurnJob) -> None:
         self.audio = DecodedAudio(Path(job.pcm_path), job.samples)
-        self.bar = job.bar
+        #: Windows fitting below ``doubt`` fit doubtfully (their words are counted in
+        #: ``doubtful``), below ``bar`` not at all (see bars.refusal).
+        self.doubt = job.bar
+        self.bar = refusal(job.bar)
+        self.doubtful: set[int] = set()
+        #: Whether the last window that fit, fit doubtfully (see record).
+        self.weak = False
         #: The turn's own words among the ones aligned: words[lead:own_end].
         self.lead = len(job.before)
         self.own_end = self.lead + len(job.words)
@@ -269,9 +277,15 @@ def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, 
         ends = sorted(set(bounds[reach - i + 1:]))
         leap = (bounds[lo - i], sorted({bounds[k - i] for k in landings}))
     found = made.decode(aligner_for(settings), flat, pcm, offset, starts, ends, skips, leap)
-    if found is not None and audio.bar is not None and (
-            mean_score(found) < audio.bar
-            or (jump is not None and mean_score(_landed(found)) < audio.bar)):
+    score = None
+    if found is not None:
+        score = mean_score(found)
+        if jump is not None:
+            score = min(score, mean_score(_landed(found)))
+    # A path that jumps says the words it leaves out are not in the audio: never on
+    # a doubtful fit (a window of a hard voice so fitted jumped over 110 words said).
+    refuse = audio.doubt if jump is not None else audio.bar
+    if score is not None and refuse is not None and score < refuse:
         found = None  # the words forced onto other speech: as bad as no fit
     if found is not None and isolated and _skipped_run(found[max(starts):min(ends)]) > 1:
         found = None
@@ -279,6 +293,7 @@ def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, 
         audio.failures += 1
     else:
         audio.successes += 1
+        audio.weak = score is not None and audio.doubt is not None and score < audio.doubt
     return found
 
 
@@ -374,7 +389,7 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
                            isolated)
         if found is None:
             return None
-        record(found, tokens, i, j, times)
+        record(found, tokens, i, j, times, audio)
         if tail is not None:
             return tail
         reached = j if ahead is None else \
@@ -418,8 +433,9 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
 
 
 def record(found: Sequence[TokenTime | None], tokens: list[list[str]], i: int, j: int,
-            times: list[tuple[float, float] | None]) -> None:
-    """Times of words[i:j] from the tokens found (None: a context word not in the window)."""
+            times: list[tuple[float, float] | None], audio: WindowAudio) -> None:
+    """Times of words[i:j] from the tokens found (None: a context word not in the
+    window), each word doubtful or not as the window that placed it last."""
     position = 0
     for k in range(i, j):
         count = len(tokens[k])
@@ -427,4 +443,8 @@ def record(found: Sequence[TokenTime | None], tokens: list[list[str]], i: int, j
             first, last = found[position], found[position + count - 1]
             if first is not None and last is not None:
                 times[k] = (round(first.start, 3), round(last.end, 3))
+                if audio.weak:
+                    audio.doubtful.add(k)
+                else:
+                    audio.doubtful.discard(k)
             position += count

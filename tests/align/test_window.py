@@ -10,7 +10,17 @@ import numpy as np
 import pytest
 
 from exporter.align.audio import DecodedAudio, decode
-from exporter.align.window import QUIET_RADIUS, TurnJob, WindowAudio
+from exporter.align.bars import refusal
+from exporter.align.sphinx import mean_score
+from exporter.align.text import tokens_for
+from exporter.align.window import (
+    FIRST_TRY,
+    QUIET_RADIUS,
+    TurnJob,
+    WindowAudio,
+    record,
+    try_window,
+)
 from tests.conftest import BUNDLED, EPISODE
 
 SENTENCES = json.loads((BUNDLED / "sample-episode.truth.json").read_text())["sentences"]
@@ -62,3 +72,58 @@ def test_a_window_never_ends_past_its_limit_nor_moves_in_an_untimed_walk(
     assert window_audio(audio).closing(planned, said) == said
     assert window_audio(audio).closing(planned, planned - 0.1) == planned - 0.1
     assert window_audio(audio, breaks=(5,)).closing(planned, audio.duration) == planned
+
+
+def sentence_window(audio: DecodedAudio, bar: float | None
+                    ) -> tuple[WindowAudio, list[list[str]], float, float]:
+    """A window over the sample's first sentence, its words' tokens, and where it is."""
+    sentence = SENTENCES[0]
+    words = tuple(sentence["text"].split())
+    job = TurnJob(0, "A", words, 0.0, audio.duration, str(audio.path), audio.samples,
+                  bar=bar)
+    return (WindowAudio(job), [tokens_for(w) for w in words],
+            max(0.0, sentence["start"] - 0.5), sentence["end"] + 0.5)
+
+
+def test_a_window_fitting_somewhat_worse_than_its_bar_is_kept_and_its_words_doubted(
+        audio: DecodedAudio) -> None:
+    """A voice can fit worse inside a turn than any opening that vouched for it (a
+    speaker with a cold inside a turn that opens in his clean recording): such a
+    window's words are kept, and counted doubtful, where a window fitting far worse
+    is refused as chance."""
+    plain, tokens, start, end = sentence_window(audio, None)
+    found = try_window(tokens, 0, len(tokens), plain, start, end, FIRST_TRY)
+    assert found is not None and not plain.weak
+    score = mean_score(found)
+
+    doubted, _, _, _ = sentence_window(audio, score * 0.9)  # the fit is below the bar
+    times: list[tuple[float, float] | None] = [None] * len(tokens)
+    again = try_window(tokens, 0, len(tokens), doubted, start, end, FIRST_TRY)
+    assert again is not None and doubted.weak
+    record(again, tokens, 0, len(tokens), times, doubted)
+    assert doubted.doubtful == set(range(len(tokens))) and None not in times
+
+    # The same words fitted again by a window that fits surely are no longer doubted.
+    doubted.weak = False
+    record(again, tokens, 0, 2, times, doubted)
+    assert doubted.doubtful == set(range(2, len(tokens)))
+
+    refused, _, _, _ = sentence_window(audio, score * 0.7)  # past the refusal too
+    assert refusal(score * 0.7) > score  # type: ignore[operator]
+    assert try_window(tokens, 0, len(tokens), refused, start, end, FIRST_TRY) is None
+
+
+def test_a_jump_over_words_is_never_taken_on_a_doubtful_fit(audio: DecodedAudio) -> None:
+    """A path that leaves words out says they are not in the audio: on a fit below the
+    bar, that claim is not believed (a hard voice's window so fitted jumped over 110
+    words that are said)."""
+    plain, tokens, start, end = sentence_window(audio, None)
+    jump = (1, [len(tokens) - 2], 0)
+    found = try_window(tokens, 0, len(tokens), plain, start, end, FIRST_TRY, jump=jump)
+    assert found is not None
+    score = min(mean_score(found), mean_score([t for t in found if t is not None]))
+    doubted, _, _, _ = sentence_window(audio, score * 0.9)
+    assert try_window(tokens, 0, len(tokens), doubted, start, end, FIRST_TRY,
+                      jump=jump) is None
+    # The same window without the jump is kept, doubted.
+    assert try_window(tokens, 0, len(tokens), doubted, start, end, FIRST_TRY) is not None
