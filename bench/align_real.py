@@ -130,7 +130,10 @@ def missing_words(result: Alignment, missing: list[dict[str, int]]) -> str:
                          for k, f, n in sorted(reported - truth)) or "none")
             + (f" ({other} words)" if other else "")
             + "; missed: " + (", ".join(f"turn {k + 1}: {n} words from word {f + 1}"
-                                        for k, f, n in sorted(truth - reported)) or "none"))
+                                        for k, f, n in sorted(truth - reported)) or "none")
+            + "; reported as not aligned (not as missing): "
+            + (", ".join(f"turn {t.index + 1}: {n} words from word {f + 1}"
+                         for t in result.turns for f, n in t.unaligned) or "none"))
 
 
 def main() -> None:

@@ -59,11 +59,14 @@ def review_reasons(alignment: Alignment) -> list[str]:
         reasons.append(f"low alignment confidence in {len(low)} of {len(turns)} turns "
                        f"({listed})")
     doubtful = {t.index for t in low}
-    missing = [(t.index, n) for t in turns if t.index not in doubtful for _, n in t.unmatched]
-    if missing:
-        where = sorted({index + 1 for index, _ in missing})
-        reasons.append(f"{sum(n for _, n in missing)} words not found in the audio (turn"
-                       f"{'s' if len(where) > 1 else ''} {', '.join(map(str, where[:12]))})")
+    for what, runs in (("not found in the audio", "unmatched"),
+                       ("that could not be aligned", "unaligned")):
+        missing = [(t.index, n) for t in turns if t.index not in doubtful
+                   for _, n in getattr(t, runs)]
+        if missing:
+            where = sorted({index + 1 for index, _ in missing})
+            reasons.append(f"{sum(n for _, n in missing)} words {what} (turn"
+                           f"{'s' if len(where) > 1 else ''} {', '.join(map(str, where[:12]))})")
     return reasons
 
 
@@ -110,14 +113,16 @@ def align_episode(transcript: str | os.PathLike[str] | Transcript,
     low = result.low_confidence()
     reported = {t.index for t in low}
     for turn in alignment.turns:
-        if turn.index in reported and 2 * sum(n for _, n in turn.unmatched) > len(turn.words):
+        runs = [(first, count, "not found in the audio") for first, count in turn.unmatched]
+        runs += [(first, count, "could not be aligned") for first, count in turn.unaligned]
+        if turn.index in reported and 2 * sum(n for _, n, _ in runs) > len(turn.words):
             continue  # most of the turn is missing: reported below as low confidence
-        for first, count in turn.unmatched:
+        for first, count, what in sorted(runs):
             spoken = turn.words[first:first + count]
             opening = " ".join(w.text for w in spoken[:6])
             result.warnings.append(
-                f"{os.fspath(audio)}: turn {turn.index + 1}: {count} words not found in the "
-                f"audio (\"{opening} ...\"); they were spread over the "
+                f"{os.fspath(audio)}: turn {turn.index + 1}: {count} words {what} "
+                f"(\"{opening} ...\"); they were spread over the "
                 f"{spoken[-1].end - spoken[0].start:.1f} s between the words around them")
     if low:
         result.warnings.append(confidence_warning(

@@ -254,8 +254,13 @@ class TurnAlignment:
     confidence: float
     suspicious: int = 0
     #: Stretches of words not found in the audio, as (first word, count): timed by
-    #: spreading them between the words around them.
+    #: spreading them between the words around them. Only where the audio says so: a
+    #: path went on without them (an edit took them).
     unmatched: tuple[tuple[int, int], ...] = ()
+    #: Stretches of words that could not be aligned though nothing says they are not
+    #: in the audio (every window over them failed: a voice the model hears badly),
+    #: spread in the same way.
+    unaligned: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass

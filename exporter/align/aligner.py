@@ -144,6 +144,14 @@ def _align_with(transcript: Transcript, decoded: DecodedAudio,
                 progress("align", len(done) / len(turns))
     results = _settle_edges([done[i] for i in range(len(turns))],
                             {job.index: job for job in job_list})
+    for moved, seconds in insertions:
+        if seconds < 0 and moved > 0 and results[moved - 1].unaligned:
+            # Audio cut before this turn: the words of the turn before that could
+            # not be aligned are where it went (the audio says so, if not word by
+            # word).
+            cut = results[moved - 1]
+            results[moved - 1] = replace(cut, unmatched=tuple(sorted(
+                cut.unmatched + cut.unaligned)), unaligned=())
     words = monotonic([w for r in results for w in r.words])
     return Alignment(words, results, duration, offset, decoded.peaks, warnings,
                      insertions=insertions, shifts=shifts)

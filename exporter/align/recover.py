@@ -89,6 +89,7 @@ def resync(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float,
             skip, best = middle, got
     k, trusted, found = best
     record(found, tokens, k, chunk_end(words, k, audio.cap), times, audio)
+    audio.absent.update(range(i, k))
     return trusted
 
 
@@ -230,4 +231,5 @@ def _jump(words: Sequence[str], tokens: list[list[str]], b: int, i: int, start: 
         return None
     for k in range(trusted, j):
         times[k] = None
+    audio.absent.update(k for k in jumped if k < trusted)
     return trusted

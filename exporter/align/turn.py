@@ -226,9 +226,36 @@ def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate
     start_after_pauses(audio.audio, words, times, lead, lead + len(job.words), breaks)
     filled, unmatched = fill(words, tokens, times, job.speaker, job.index, job.start,
                              job.limit)
-    return judge(job.index, filled[lead:lead + len(job.words)], method,
-                 [(k - lead, n) for k, n in clip_runs(unmatched, lead, len(job.words))],
-                 job.start, {k - lead for k in audio.doubtful})
+    runs = [(k - lead, n) for k, n in clip_runs(unmatched, lead, len(job.words))]
+    result = filled[lead:lead + len(job.words)]
+    absent = {k - lead for k in audio.absent}
+    said = [run for run in runs if not evidenced(run, result, absent)]
+    return judge(job.index, result, method, [run for run in runs if run not in said],
+                 job.start, {k - lead for k in audio.doubtful}, said)
+
+
+def evidenced(run: tuple[int, int], result: Sequence[Word], absent: Collection[int]
+              ) -> bool:
+    """Whether the audio says a run (first word, count) of words that could not be
+    aligned is not in it: a path went on without most of them, or the words around
+    them leave them less than half the time they take to say (an edit took their
+    audio, and the turns' own words close the gap). Otherwise every window over them
+    failed, and they may well be said (a voice the model hears badly).
+
+    >>> w = lambda k, start, end: Word(f"word{k}", start, end, "A", 0, "interpolated")
+    >>> squeezed = [w(k, 1.0 + 0.05 * k, 1.05 + 0.05 * k) for k in range(8)]
+    >>> spread = [w(k, 1.0 + 0.4 * k, 1.4 + 0.4 * k) for k in range(8)]
+    >>> evidenced((0, 8), squeezed, ()), evidenced((0, 8), spread, ())
+    (True, False)
+    >>> evidenced((2, 4), spread, {2, 3, 4}), evidenced((2, 4), spread, {2, 3})
+    (True, False)
+    """
+    first, count = run
+    if 2 * sum(1 for k in range(first, first + count) if k in absent) > count:
+        return True
+    words = result[first:first + count]
+    return bool(words) and words[-1].end - words[0].start \
+        < 0.5 * sum(word_weight(w.text) for w in words)
 
 
 def _locate(audio: DecodedAudio, run: Runner, words: Sequence[str], guess: float,
@@ -239,8 +266,14 @@ def _locate(audio: DecodedAudio, run: Runner, words: Sequence[str], guess: float
 
 def judge(index: int, result: Sequence[Word], method: str,
           unmatched: Sequence[tuple[int, int]], start: float,
-          doubtful: Collection[int] = ()) -> TurnAlignment:
+          doubtful: Collection[int] = (), unaligned: Sequence[tuple[int, int]] = ()
+          ) -> TurnAlignment:
     """A turn's alignment from its words: how it went, and how sure it is.
+
+    ``unmatched`` are the runs of words the audio says are not in it (a path went on
+    without them), ``unaligned`` those that could not be aligned for no such reason
+    (a voice the model hears badly): a producer reading that words are not in the
+    audio looks for an edit, and a hard voice is not one.
 
     The confidence is the share of words aligned with a plausible length by windows
     that fit surely (not the ``doubtful`` ones: see bars.DOUBT_RATIO), at most
@@ -249,7 +282,7 @@ def judge(index: int, result: Sequence[Word], method: str,
     opening sentence) starts where its speaker is first heard, not where those
     words were spread: a chapter or a review that jumps to the turn lands on speech.
     """
-    if unmatched or any(w.method == "interpolated" for w in result):
+    if unmatched or unaligned or any(w.method == "interpolated" for w in result):
         method = "interpolated"
     suspicious = sum(1 for w in result if w.method == "aligned"
                      and not MIN_WORD <= w.end - w.start <= MAX_WORD)
@@ -266,7 +299,8 @@ def judge(index: int, result: Sequence[Word], method: str,
         if missing else None
     first = heard.start if heard is not None else result[0].start if result else start
     return TurnAlignment(index, first, tuple(result), method,
-                         round(max(confidence, 0.0), 3), suspicious, reported)
+                         round(max(confidence, 0.0), 3), suspicious, reported,
+                         tuple((k, n) for k, n in unaligned if n >= UNMATCHED_WORDS))
 
 
 def _take_over(words: Sequence[str], audio: WindowAudio,

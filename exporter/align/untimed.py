@@ -109,17 +109,19 @@ def _by_turn(turns: Sequence[Turn], firsts: Sequence[int], bounds: Sequence[tupl
              warnings: list[str]) -> Alignment:
     """The parts' words given back to their turns, each turn judged on its own."""
     aligned = [w for part in parts for w in part.words]
-    unmatched = []
+    unmatched, unaligned = [], []
     for (a, _), part in zip(bounds, parts, strict=False):
         unmatched += [(firsts[a] + k, n) for k, n in part.unmatched]
+        unaligned += [(firsts[a] + k, n) for k, n in part.unaligned]
     results = []
     for index, (turn, first) in enumerate(zip(turns, firsts, strict=True)):
         own = [Word(w.text, w.start, w.end, turn.speaker, index, w.method)
                for w in aligned[first:first + len(turn.words)]]
         runs = [(k - first, n) for k, n in clip_runs(unmatched, first, len(turn.words))]
+        said = [(k - first, n) for k, n in clip_runs(unaligned, first, len(turn.words))]
         # How each turn went is told by its own words (which windows were retried
         # is not kept per turn).
-        results.append(judge(index, own, "aligned", runs, start))
+        results.append(judge(index, own, "aligned", runs, start, unaligned=said))
     return Alignment(monotonic([w for r in results for w in r.words]), results,
                      decoded.duration, 0.0, decoded.peaks, warnings, insertions=[],
                      shifts=[0.0] * len(turns))

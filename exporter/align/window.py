@@ -131,6 +131,9 @@ class WindowAudio:
         self.doubt = job.bar
         self.bar = refusal(job.bar)
         self.doubtful: set[int] = set()
+        #: Words a path went on without (a jump, or a resync past them): the audio's
+        #: own word that they are not in it (see turn.judge).
+        self.absent: set[int] = set()
         #: Whether the last window that fit, fit doubtfully (see record).
         self.weak = False
         #: The turn's own words among the ones aligned: words[lead:own_end].

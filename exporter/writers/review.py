@@ -51,6 +51,7 @@ def _turns(words: Sequence[Word], cues: Sequence[Cue], speakers: Sequence[str],
            starts: Sequence[float], alignment: Alignment | None) -> list[dict[str, Any]]:
     turns: list[dict[str, Any]] = []
     missing: set[tuple[int, float]] = set()
+    unaligned: set[tuple[int, float]] = set()
     for index, speaker in enumerate(speakers):
         info = alignment.turns[index] if alignment is not None else None
         turns.append({"speaker": speaker, "start": info.start if info else starts[index],
@@ -60,12 +61,16 @@ def _turns(words: Sequence[Word], cues: Sequence[Cue], speakers: Sequence[str],
             for first, count in info.unmatched:
                 missing.update((index, round(w.start, 3))
                                for w in info.words[first:first + count])
+            for first, count in info.unaligned:
+                unaligned.update((index, round(w.start, 3))
+                                 for w in info.words[first:first + count])
     bounds = [c.first_word for c in cues] + [len(words)]
     for number, cue in enumerate(cues):
         spoken: list[list[Any]] = []
         for w in words[bounds[number]:bounds[number + 1]]:
             at = round(w.start, 3)
-            spoken.append([w.text, at, 1] if (w.turn, at) in missing else [w.text, at])
+            spoken.append([w.text, at, 1] if (w.turn, at) in missing
+                          else [w.text, at, 2] if (w.turn, at) in unaligned else [w.text, at])
         turns[cue.turn]["cues"].append([round(cue.start, 3), round(cue.end, 3), spoken])
     return turns
 
@@ -105,14 +110,17 @@ the audio (its times were moved by as much)'}]
                           "label": f"Turn {turn.index + 1}: low alignment confidence "
                                    f"({round(turn.confidence * 100)}%)"})
             continue  # its missing words are part of the same doubt
-        for first, count in turn.unmatched:
+        runs = [(first, count, "missing", "not found in the audio")
+                for first, count in turn.unmatched]
+        runs += [(first, count, "unaligned", "that could not be aligned")
+                 for first, count in turn.unaligned]
+        for first, count, kind, what in sorted(runs):
             spoken = turn.words[first:first + count]
             if spoken:
-                found.append({"kind": "missing", "at": round(spoken[0].start, 3),
+                found.append({"kind": kind, "at": round(spoken[0].start, 3),
                               "turn": turn.index + 1,
                               "label": f"Turn {turn.index + 1}: {count} "
-                                       f"word{'s' if count != 1 else ''} not found in the "
-                                       "audio"})
+                                       f"word{'s' if count != 1 else ''} {what}"})
     return sorted(found, key=lambda p: (p["at"], p["turn"]))
 
 

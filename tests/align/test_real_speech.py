@@ -367,3 +367,43 @@ def test_a_voice_that_fits_worse_than_its_openings_is_aligned_and_reported(
     assert sum(e <= 0.5 for e in errors) >= 0.9 * len(errors)
     assert result.turns[last].confidence < 0.8
     assert all(turn.confidence >= 0.8 for turn in result.turns[:last])
+
+
+def _phone_line(speech: np.ndarray, rate: int) -> np.ndarray:
+    """Speech as a phone line carries it: 300-3,400 Hz, a little distortion, noise."""
+    spectrum = np.fft.rfft(speech)
+    frequencies = np.fft.rfftfreq(len(speech), 1 / rate)
+    spectrum[(frequencies < 300) | (frequencies > 3400)] = 0
+    band = np.fft.irfft(spectrum, len(speech))
+    peak = float(np.abs(band).max()) or 1.0
+    distorted = np.tanh(3 * band / peak) * peak
+    noise = np.random.default_rng(1).normal(0, 0.1 * float(np.sqrt((distorted ** 2).mean())),
+                                            len(distorted))
+    return distorted + noise
+
+
+def test_words_of_a_voice_heard_badly_are_not_said_to_be_missing(tmp_path: Path) -> None:
+    """A reader whose turn goes on over a phone line: the model hears that half badly,
+    its windows fail, and its words are spread. The audio does not say they are not
+    in it (no path went on without them, and they have their time), so they are
+    reported as words that could not be aligned, not as words the audio lacks, which
+    a producer would take for an edit. The turn is flagged."""
+    from exporter.alignment import align_episode
+
+    layout = [("Linda", slice(0, 1)), ("Sense reader", slice(0, 5)), ("Reader 61", slice(0, 1))]
+    built = real_episode.assemble(seed=5, layout=layout)
+    reader = built.turns[1]
+    clips, ends = reader["clips"], reader["clip_ends"]
+    a, b = (int(t * real_episode.RATE) for t in (clips[2] - 0.1, ends[-1] + 0.05))
+    speech = built.audio.copy()
+    speech[a:b] = _phone_line(speech[a:b], real_episode.RATE)
+    audio = tmp_path / "phone.mp3"
+    real_episode.encode(speech, audio)
+    notes = tmp_path / "phone.txt"
+    notes.write_text(real_episode.show_notes(built.turns), encoding="utf-8")
+    result = align_episode(notes, audio)
+    turn = result.alignment.turns[1]
+    assert turn.unmatched == () and turn.unaligned, turn
+    assert turn.confidence < 0.8
+    assert not [w for w in result.warnings if "not found in the audio" in w], result.warnings
+    assert [w for w in result.warnings if "turn 2:" in w and "could not be aligned" in w]

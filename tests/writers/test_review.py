@@ -280,6 +280,7 @@ def test_n_visits_every_problem_in_order(outdir: Path, tmp_path: Path) -> None:
     data["problems"] = PROBLEMS
     data["audio"] = "../" + outdir.name + "/sample-episode.mp3"
     data["turns"][3]["cues"][0][2][0].append(1)  # a missing word, marked
+    data["turns"][3]["cues"][0][2][1].append(2)  # a word that could not be aligned
     page_path = outdir.parent / "problems" / "page.html"
     page_path.parent.mkdir(exist_ok=True)
     page_path.write_text(render_review("problems", data, (outdir / "sample-episode.vtt")
@@ -291,6 +292,8 @@ def test_n_visits_every_problem_in_order(outdir: Path, tmp_path: Path) -> None:
         assert page.locator(".problem-note").all_inner_texts() == [
             PROBLEMS[0]["label"], PROBLEMS[3]["label"]]
         assert page.locator(".w.missing").count() == 1
+        assert page.locator(".w.unaligned").count() == 1
+        assert page.locator(".w.unaligned").get_attribute("title") == "could not be aligned"
         assert page.locator("#turn-2.low-turn").count() == 0  # the data says it is not low
         for number, problem in enumerate(PROBLEMS, 1):
             page.keyboard.press("n")
@@ -369,3 +372,20 @@ def test_problems_are_listed_in_the_order_they_are_heard() -> None:
                                  "turn 3")
     assert found[3]["label"] == "Turn 3: 4 words not found in the audio"
     assert problems(None) == []
+
+
+def test_words_that_could_not_be_aligned_are_not_called_missing() -> None:
+    """Words every window failed on, with nothing saying the audio lacks them (a voice
+    the model hears badly), are listed as not aligned, and marked apart from words the
+    audio went on without: a producer reading "not found in the audio" looks for an
+    edit."""
+    from exporter.model import Alignment, TurnAlignment, Word
+    from exporter.writers.review import problems
+
+    words = tuple(Word(f"w{i}", 10.0 + i, 10.5 + i, "A", 0) for i in range(12))
+    turn = TurnAlignment(0, 10.0, words, "interpolated", 0.9, unmatched=((0, 2),),
+                         unaligned=((5, 6),))
+    found = problems(Alignment(list(words), [turn], 30.0))
+    assert [(p["kind"], p["at"], p["label"]) for p in found] == [
+        ("missing", 10.0, "Turn 1: 2 words not found in the audio"),
+        ("unaligned", 15.0, "Turn 1: 6 words that could not be aligned")]

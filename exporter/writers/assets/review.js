@@ -85,7 +85,8 @@
       for (const [word, at, missing] of cueWords) {
         const w = el("span", "w", word);
         w.dataset.t = at;
-        if (missing) { w.classList.add("missing"); w.title = "not found in the audio"; }
+        if (missing === 1) { w.classList.add("missing"); w.title = "not found in the audio"; }
+        if (missing === 2) { w.classList.add("unaligned"); w.title = "could not be aligned"; }
         span.append(w, " ");
       }
       const index = cues.length;
