@@ -59,10 +59,12 @@ def review_reasons(alignment: Alignment) -> list[str]:
         reasons.append(f"low alignment confidence in {len(low)} of {len(turns)} turns "
                        f"({listed})")
     doubtful = {t.index for t in low}
-    for what, runs in (("not found in the audio", "unmatched"),
-                       ("that could not be aligned", "unaligned")):
+    kinds: tuple[tuple[str, Callable[[TurnAlignment], Sequence[tuple[int, int]]]], ...] = (
+        ("not found in the audio", lambda t: t.unmatched),
+        ("that could not be aligned", lambda t: t.unaligned))
+    for what, runs in kinds:
         missing = [(t.index, n) for t in turns if t.index not in doubtful
-                   for _, n in getattr(t, runs)]
+                   for _, n in runs(t)]
         if missing:
             where = sorted({index + 1 for index, _ in missing})
             reasons.append(f"{sum(n for _, n in missing)} words {what} (turn"

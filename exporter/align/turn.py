@@ -270,10 +270,10 @@ def judge(index: int, result: Sequence[Word], method: str,
           ) -> TurnAlignment:
     """A turn's alignment from its words: how it went, and how sure it is.
 
-    ``unmatched`` are the runs of words the audio says are not in it (a path went on
-    without them), ``unaligned`` those that could not be aligned for no such reason
-    (a voice the model hears badly): a producer reading that words are not in the
-    audio looks for an edit, and a hard voice is not one.
+    ``unmatched`` are the runs of words the audio says are not in it (see
+    :func:`evidenced`), ``unaligned`` those that could not be aligned for no such
+    reason (a voice the model hears badly): a producer reading that words are not in
+    the audio looks for an edit, and a hard voice is not one.
 
     The confidence is the share of words aligned with a plausible length by windows
     that fit surely (not the ``doubtful`` ones: see bars.DOUBT_RATIO), at most
