@@ -19,7 +19,7 @@ from itertools import takewhile
 
 from exporter.align import made
 from exporter.align.audio import DecodedAudio
-from exporter.align.text import tokens_for
+from exporter.align.text import spoken_tokens
 from exporter.align.window import (
     AHEAD_SECONDS,
     ATTEMPTS,
@@ -178,7 +178,7 @@ def first_window(job: TurnJob) -> tuple[made.Found, int, list[made.Made]]:
     the tokens found (None: no path), how many of them are the turn before's, and
     the decodes made (for the turn's walk to take)."""
     words = job.before + job.words + job.after
-    tokens = [tokens_for(w) for w in words]
+    tokens = spoken_tokens(words)
     audio = WindowAudio(job)
     audio.anchored = False  # no second try with words left out: the walk's to make
     cursor, limit, rate = begin(job, audio)

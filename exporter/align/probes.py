@@ -36,7 +36,7 @@ from exporter.align import made
 from exporter.align.audio import DecodedAudio
 from exporter.align.jobs import first_reach, first_window, turn_job
 from exporter.align.sphinx import WindowAligner, mean_score
-from exporter.align.text import tokens_for
+from exporter.align.text import NOTE_WORDS, spoken_tokens
 from exporter.align.window import TurnJob, aligner_for
 from exporter.model import Turn
 from exporter.speech import word_weight
@@ -48,7 +48,8 @@ MIN_PROBE_WORDS = 4
 
 def _probe(words: Sequence[str]) -> tuple[list[str], float]:
     """The probe's tokens, and how long its words take to say."""
-    return [t for w in words[:PROBE_WORDS] for t in tokens_for(w)], _seconds(words)
+    spoken = spoken_tokens(words[:PROBE_WORDS + NOTE_WORDS])[:PROBE_WORDS]
+    return [t for tokens in spoken for t in tokens], _seconds(words)
 
 
 def _seconds(words: Sequence[str]) -> float:
@@ -64,7 +65,7 @@ CONTEXT_LEAD = 2.0
 
 def _score_at(aligner: WindowAligner, tokens: list[str], seconds: float, audio: DecodedAudio,
               at: float, before: Sequence[str] = ()) -> tuple[float, float] | None:
-    context = [[t for t in tokens_for(w)] for w in before]
+    context = spoken_tokens(before)
     lead = [t for word in context for t in word]
     starts = [0]
     for word in context:

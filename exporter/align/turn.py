@@ -47,7 +47,7 @@ from exporter.align.jobs import BEFORE, begin, span
 from exporter.align.probes import Runner, serial
 from exporter.align.recover import back_off, jump_in, opening, resync
 from exporter.align.resume import Lost, Resume
-from exporter.align.text import tokens_for
+from exporter.align.text import spoken_tokens
 from exporter.align.window import (
     CONTEXT_REACH,
     CONTEXT_SECONDS,
@@ -121,7 +121,7 @@ def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate
           defer_search: bool = False) -> TurnAlignment | Lost:
     lead = len(job.before)
     words = job.before + job.words + job.after
-    tokens = [tokens_for(w) for w in words]
+    tokens = spoken_tokens(words)
     audio = WindowAudio(job)
     times: list[tuple[float, float] | None] = [None] * len(words)
     method = "aligned"

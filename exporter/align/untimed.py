@@ -22,7 +22,7 @@ from exporter.align.audio import DecodedAudio
 from exporter.align.bars import CHANCE_BAR
 from exporter.align.estimate import clip_runs, fill, monotonic
 from exporter.align.probes import Runner
-from exporter.align.text import tokens_for
+from exporter.align.text import spoken_tokens
 from exporter.align.turn import Lost, TurnJob, align_turn, judge, locator, resumed, said, walk
 from exporter.align.window import CONTEXT_REACH
 from exporter.model import Alignment, Turn, TurnAlignment, Word
@@ -59,7 +59,7 @@ def align_untimed(turns: Sequence[Turn], decoded: DecodedAudio,
         # from, and walking anyway would cost minutes of failing windows.
         warnings.append("the transcript's first words were not found in the first ten "
                         "minutes of the audio; no word was aligned")
-        spread, _ = fill(words, [tokens_for(w) for w in words], [None] * len(words), "", 0,
+        spread, _ = fill(words, spoken_tokens(words), [None] * len(words), "", 0,
                          0.0, decoded.duration)
         whole = TurnAlignment(0, 0.0, tuple(spread), "interpolated", 0.0, 0,
                               ((0, len(words)),))

@@ -301,3 +301,33 @@ def test_a_jump_keeps_the_words_and_scores_an_alignment_of_them_alone_gets() -> 
     assert alone is not None
     assert [(t.token, t.start, t.end, t.score) for t in alone] == \
         [(t.token, t.start, t.end, t.score) for t in found if t is not None]
+
+
+NOTES = {"Right? So we were trying": "Right? [laughter] So we were trying",
+         "Yeah. It's about, ten": "Yeah. [inaudible 00:01:02] It's about, ten",
+         "Excited to be here.": "Excited to be here. (laughs)",
+         "So, Anush,": "[crosstalk] So, Anush,"}
+
+
+def test_a_transcribers_notes_are_not_aligned_as_speech(aligned: list[Word],
+                                                       tmp_path: Path) -> None:
+    """[laughter], Rev's [inaudible 00:01:02], [crosstalk] and "(laughs)" are not said:
+    forced onto the audio as words, these four moved a word of the sample by 0.58 s
+    (the same four after other sentences: ten words by more than half a second, one
+    by 1.7 s, and a turn at 60%). Timed from their neighbours instead, every other
+    word stays within 0.15 s of where it is without them, and no turn is in doubt."""
+    text = EPISODE_TRANSCRIPT.read_text(encoding="utf-8")
+    for before, after in NOTES.items():
+        assert before in text
+        text = text.replace(before, after, 1)
+    noted = tmp_path / "noted.txt"
+    noted.write_text(text, encoding="utf-8")
+    result = align(read_transcript(noted), EPISODE, jobs=2)
+    notes = [w for w in result.words if w.text.startswith(("[", "("))]
+    assert sorted(w.text for w in notes) == ["(laughs)", "[crosstalk]", "[inaudible]",
+                                             "[laughter]"]
+    said = [w for w in result.words if w not in notes]
+    assert [w.text for w in said] == [w.text for w in aligned]
+    assert max(abs(a.start - b.start) for a, b in zip(said, aligned, strict=True)) <= 0.15
+    assert all(turn.confidence >= 0.8 for turn in result.turns), result.turns
+    assert all(turn.unmatched == turn.unaligned == () for turn in result.turns)
