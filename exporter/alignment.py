@@ -59,12 +59,10 @@ def review_reasons(alignment: Alignment) -> list[str]:
         reasons.append(f"low alignment confidence in {len(low)} of {len(turns)} turns "
                        f"({listed})")
     doubtful = {t.index for t in low}
-    kinds: tuple[tuple[str, Callable[[TurnAlignment], Sequence[tuple[int, int]]]], ...] = (
-        ("not found in the audio", lambda t: t.unmatched),
-        ("that could not be aligned", lambda t: t.unaligned))
-    for what, runs in kinds:
+    for what, absent in (("not found in the audio", True),
+                         ("that could not be aligned", False)):
         missing = [(t.index, n) for t in turns if t.index not in doubtful
-                   for _, n in runs(t)]
+                   for _, n, lacking in t.spread() if lacking == absent]
         if missing:
             where = sorted({index + 1 for index, _ in missing})
             reasons.append(f"{sum(n for _, n in missing)} words {what} (turn"
@@ -115,11 +113,11 @@ def align_episode(transcript: str | os.PathLike[str] | Transcript,
     low = result.low_confidence()
     reported = {t.index for t in low}
     for turn in alignment.turns:
-        runs = [(first, count, "not found in the audio") for first, count in turn.unmatched]
-        runs += [(first, count, "could not be aligned") for first, count in turn.unaligned]
+        runs = turn.spread()
         if turn.index in reported and 2 * sum(n for _, n, _ in runs) > len(turn.words):
             continue  # most of the turn is missing: reported below as low confidence
-        for first, count, what in sorted(runs):
+        for first, count, absent in runs:
+            what = "not found in the audio" if absent else "could not be aligned"
             spoken = turn.words[first:first + count]
             opening = " ".join(w.text for w in spoken[:6])
             result.warnings.append(

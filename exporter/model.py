@@ -262,6 +262,12 @@ class TurnAlignment:
     #: spread in the same way.
     unaligned: tuple[tuple[int, int], ...] = ()
 
+    def spread(self) -> list[tuple[int, int, bool]]:
+        """Every run of words spread, in order: (first word, count, whether the audio
+        says they are not in it)."""
+        return sorted([(k, n, True) for k, n in self.unmatched]
+                      + [(k, n, False) for k, n in self.unaligned])
+
 
 @dataclass
 class Alignment:

@@ -229,9 +229,9 @@ def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate
     runs = [(k - lead, n) for k, n in clip_runs(unmatched, lead, len(job.words))]
     result = filled[lead:lead + len(job.words)]
     absent = {k - lead for k in audio.absent}
-    said = [run for run in runs if not evidenced(run, result, absent)]
-    return judge(job.index, result, method, [run for run in runs if run not in said],
-                 job.start, {k - lead for k in audio.doubtful}, said)
+    unaligned = [run for run in runs if not evidenced(run, result, absent)]
+    return judge(job.index, result, method, [run for run in runs if run not in unaligned],
+                 job.start, {k - lead for k in audio.doubtful}, unaligned)
 
 
 def evidenced(run: tuple[int, int], result: Sequence[Word], absent: Collection[int]
@@ -284,13 +284,11 @@ def judge(index: int, result: Sequence[Word], method: str,
     """
     if unmatched or unaligned or any(w.method == "interpolated" for w in result):
         method = "interpolated"
-    suspicious = sum(1 for w in result if w.method == "aligned"
-                     and not MIN_WORD <= w.end - w.start <= MAX_WORD)
-    aligned = sum(1 for w in result if w.method == "aligned")
-    doubted = sum(1 for k in doubtful if 0 <= k < len(result)
-                  and result[k].method == "aligned"
-                  and MIN_WORD <= result[k].end - result[k].start <= MAX_WORD)
-    confidence = (aligned - suspicious - doubted) / len(result) if result else 0.0
+    sure = [w.method == "aligned" and MIN_WORD <= w.end - w.start <= MAX_WORD
+            for w in result]
+    suspicious = sum(w.method == "aligned" for w in result) - sum(sure)
+    doubted = sum(1 for k in doubtful if 0 <= k < len(result) and sure[k])
+    confidence = (sum(sure) - doubted) / len(result) if result else 0.0
     if doubtful_start(result):
         confidence = min(confidence, DOUBTFUL_START)
     reported = tuple((k, n) for k, n in unmatched if n >= UNMATCHED_WORDS)

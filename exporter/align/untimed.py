@@ -118,10 +118,10 @@ def _by_turn(turns: Sequence[Turn], firsts: Sequence[int], bounds: Sequence[tupl
         own = [Word(w.text, w.start, w.end, turn.speaker, index, w.method)
                for w in aligned[first:first + len(turn.words)]]
         runs = [(k - first, n) for k, n in clip_runs(unmatched, first, len(turn.words))]
-        said = [(k - first, n) for k, n in clip_runs(unaligned, first, len(turn.words))]
+        failed = [(k - first, n) for k, n in clip_runs(unaligned, first, len(turn.words))]
         # How each turn went is told by its own words (which windows were retried
         # is not kept per turn).
-        results.append(judge(index, own, "aligned", runs, start, unaligned=said))
+        results.append(judge(index, own, "aligned", runs, start, unaligned=failed))
     return Alignment(monotonic([w for r in results for w in r.words]), results,
                      decoded.duration, 0.0, decoded.peaks, warnings, insertions=[],
                      shifts=[0.0] * len(turns))

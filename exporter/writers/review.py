@@ -58,12 +58,9 @@ def _turns(words: Sequence[Word], cues: Sequence[Cue], speakers: Sequence[str],
                       "confidence": info.confidence if info else 1.0,
                       "method": info.method if info else "estimated", "cues": []})
         if info is not None:
-            for first, count in info.unmatched:
-                missing.update((index, round(w.start, 3))
-                               for w in info.words[first:first + count])
-            for first, count in info.unaligned:
-                unaligned.update((index, round(w.start, 3))
-                                 for w in info.words[first:first + count])
+            for first, count, absent in info.spread():
+                (missing if absent else unaligned).update(
+                    (index, round(w.start, 3)) for w in info.words[first:first + count])
     bounds = [c.first_word for c in cues] + [len(words)]
     for number, cue in enumerate(cues):
         spoken: list[list[Any]] = []
@@ -110,14 +107,12 @@ the audio (its times were moved by as much)'}]
                           "label": f"Turn {turn.index + 1}: low alignment confidence "
                                    f"({round(turn.confidence * 100)}%)"})
             continue  # its missing words are part of the same doubt
-        runs = [(first, count, "missing", "not found in the audio")
-                for first, count in turn.unmatched]
-        runs += [(first, count, "unaligned", "that could not be aligned")
-                 for first, count in turn.unaligned]
-        for first, count, kind, what in sorted(runs):
+        for first, count, absent in turn.spread():
             spoken = turn.words[first:first + count]
+            what = "not found in the audio" if absent else "that could not be aligned"
             if spoken:
-                found.append({"kind": kind, "at": round(spoken[0].start, 3),
+                found.append({"kind": "missing" if absent else "unaligned",
+                              "at": round(spoken[0].start, 3),
                               "turn": turn.index + 1,
                               "label": f"Turn {turn.index + 1}: {count} "
                                        f"word{'s' if count != 1 else ''} {what}"})
