@@ -137,7 +137,7 @@ def back_off(words: Sequence[str], tokens: list[list[str]], i: int, cursor: floa
         times[far:b] = placed[:b - far]
         start = opening(times, b)
         trusted, how = align_chunk(words, tokens, b, chunk_end(words, b, audio.cap), start,
-                                   limit, audio, times, rate, halve=False)
+                                   limit, audio, times, rate, halve=False, judged=i)
         if how == "failed":
             times[far:i] = placed
             return None
@@ -203,7 +203,8 @@ def _jump(words: Sequence[str], tokens: list[list[str]], b: int, i: int, start: 
                                     if words[k - 1][-1:] in CLAUSE_ENDS)})
     if not landings:
         return None
-    found = try_window(tokens, b, j, audio, start, end, FIRST_TRY, jump=(b, landings, i))
+    found = try_window(tokens, b, j, audio, start, end, FIRST_TRY, jump=(b, landings, i),
+                       judged=i)
     if found is None:
         return None
     record(found, tokens, b, j, times, audio)

@@ -248,8 +248,8 @@ def window_end(start: float, words: Sequence[str], rate: float, limit: float) ->
 
 def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, start: float,
          end: float, settings: str, tail: int | None = None, skips: bool = False,
-         isolated: bool = False, jump: tuple[int, Sequence[int], int] | None = None
-         ) -> list[TokenTime | None] | None:
+         isolated: bool = False, jump: tuple[int, Sequence[int], int] | None = None,
+         judged: int | None = None) -> list[TokenTime | None] | None:
     """Align the tokens of words[i:j] in the audio from ``start`` to ``end``.
 
     Words of the neighbouring turns in the window are optional at its edges: the
@@ -261,7 +261,11 @@ def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, 
     ``skips`` and ``isolated``, a path that leaves out two of the window's own tokens
     in a row does not fit. With ``jump`` (lo, landings, reach), the path may leave
     out one run of words from words[lo] on that ends at one of ``landings`` (see
-    WindowAligner.align), and ends anywhere after words[reach].
+    WindowAligner.align), and ends anywhere after words[reach]. With ``judged``,
+    the words from words[judged] on are held to the bars on their own as well: a
+    window that aligns words placed before again (a back-off) has its mean carried
+    by them, and one whose clean words scored -21,500 laid the next words, a voice
+    with a cold, 3.5 s late (bench/real_sweep.py, seed 2).
     """
     if audio.hopeless():
         return None
@@ -285,6 +289,8 @@ def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, 
         score = mean_score(found)
         if jump is not None:
             score = min(score, mean_score(_landed(found)))
+        if judged is not None and judged > i and any(found[bounds[judged - i]:]):
+            score = min(score, mean_score(found[bounds[judged - i]:]))
     # A path that jumps says the words it leaves out are not in the audio: never on
     # a doubtful fit (a window of a hard voice so fitted jumped over 110 words said).
     refuse = audio.doubt if jump is not None else audio.bar
@@ -352,7 +358,8 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
                  rescue: Callable[[], tuple[int, str, float] | None] | None = None,
                  halve: bool = True, tail: int | None = None, halved: bool = False,
                  ahead: int | None = None,
-                 attempts: Sequence[tuple[str, float]] = ATTEMPTS) -> tuple[int, str]:
+                 attempts: Sequence[tuple[str, float]] = ATTEMPTS,
+                 judged: int | None = None) -> tuple[int, str]:
     """Align words[i:j] from ``cursor`` and record the times that can be trusted.
 
     Returns the index up to which words are trusted, and how it went (``aligned``,
@@ -369,6 +376,7 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
     OVERLAP_WORDS before the last one found (see AHEAD_SECONDS), or before ``ahead``
     when only a later attempt fits. ``attempts``: the
     settings and stretches tried before the window is given up or halved.
+    ``judged``: see :func:`try_window`.
     """
     last = j >= len(words)
     # A window with much more speech than its words pulls them apart, so it is cut
@@ -389,7 +397,7 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
         end = limit if last else audio.closing(
             cursor + lead_in + expected * stretch + 1.0 + reach, limit)
         found = try_window(tokens, i, j, audio, cursor, end, settings, optional, skips,
-                           isolated)
+                           isolated, judged=judged)
         if found is None:
             return None
         record(found, tokens, i, j, times, audio)
