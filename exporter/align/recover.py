@@ -5,19 +5,24 @@ before stretched its last words over speech that was not theirs (:func:`back_off
 aligns again from earlier), the transcript holds words the audio does not (a
 sentence cut in the edit: :func:`back_off`'s window may jump over a run of them,
 and :func:`resync` skips longer stretches), or the voice is one the model hears
-badly (then nothing here helps, and :mod:`exporter.align.turn` spreads the words).
+badly. Then the walk goes on from where it can, and once it is over,
+:func:`bridge` aligns the words it could not place between the words around them;
+what still does not fit, :mod:`exporter.align.turn` spreads.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from exporter.align.sphinx import TokenTime
+from exporter.align import made
+from exporter.align.bars import CHANCE_BAR
+from exporter.align.sphinx import TokenTime, mean_score
 from exporter.align.window import (
     FIRST_TRY,
     OVERLAP_WORDS,
     WindowAudio,
     align_chunk,
+    aligner_for,
     chunk_end,
     record,
     said,
@@ -25,7 +30,7 @@ from exporter.align.window import (
     window_end,
 )
 
-__all__ = ["back_off", "jump_in", "opening", "resync"]
+__all__ = ["back_off", "bridge", "jump_in", "opening", "resync"]
 
 #: How far back (in time, over words already placed) a window that failed goes to
 #: align again, once per place: about half a window.
@@ -45,6 +50,84 @@ CLAUSE_ENDS = frozenset(".?!,;:")
 #: A first window opened where the turn before ends may jump to any word said in
 #: this many seconds from the turn's start (see jump_in).
 OPENING_SECONDS = 8.0
+
+
+#: A run of this many words or more that no window could align is aligned again in
+#: one window between its neighbours (see bridge). Fewer are mostly words a path
+#: left out (said unlike their dictionary entry), spread between neighbours a
+#: second or so apart.
+BRIDGE_WORDS = 4
+#: The longest stretch of audio a bridge aligns in one window (the real-speech
+#: sweep's longest: 49 s, 119 words).
+BRIDGE_SECONDS = 90.0
+#: The searches a bridge tries, in turn (see sphinx.SETTINGS): the wide beams only
+#: where the normal ones find no path (a 22 s bridge of the speaker with a cold
+#: found none at the normal beams, 0.6 s of a core, and fitted at the wide, 3 s).
+BRIDGE_SETTINGS = (FIRST_TRY, "wide")
+
+
+def bridge(words: Sequence[str], tokens: list[list[str]], audio: WindowAudio,
+           times: list[tuple[float, float] | None], limit: float) -> int:
+    """Align each run of a turn's words that no window could align again, in one
+    window from the word before it to the word after it (or, at the turn's end, to
+    its limit, with the next turn's first words optional), single words allowed to
+    be left out. Returns how many runs were so aligned.
+
+    A window is cut from the cursor to where its words should end at the speaker's
+    pace: where a voice the model hears badly (a cold, a poor line) fits only with a
+    word or two left out, or not below the bar that pace's windows are held to, the
+    walk runs out of windows and spreads the rest of the turn (60-110 words of the
+    real-speech sweep's speaker with a cold, in turns that open in his clean
+    recording). Between two words that are placed, the run's audio is known at
+    both ends, and a path held at both ends has far less room to go astray than one
+    free to end anywhere. A run a path jumped over (the audio says it is missing) is
+    left alone, and so is a bridge that fits as poorly as the turn's refusal bar
+    (words an edit took, forced into the little time their neighbours leave them, fit
+    so); one that fits below the turn's bar is kept with its words doubted, as any
+    window (see bars.DOUBT_RATIO).
+    """
+    bridged = 0
+    k = audio.lead
+    while k < audio.own_end:
+        if (times[k] is not None and k not in audio.doubtful) or not tokens[k]:
+            k += 1
+            continue
+        # The run takes in the words placed by doubtful windows next to it: such a
+        # window, free to end anywhere, may have stretched them over the speech of
+        # the words after them (which is why those could not be aligned).
+        a = k
+        while k < audio.own_end and (times[k] is None or k in audio.doubtful):
+            k += 1
+        b = k
+        before = times[a - 1] if a > audio.lead else None
+        if before is None or sum(times[n] is None and bool(tokens[n]) for n in range(a, b)) \
+                < BRIDGE_WORDS or any(n in audio.absent for n in range(a, b)):
+            continue
+        after = times[b] if b < audio.own_end else None
+        end = after[0] if after is not None else limit
+        if end - before[1] > BRIDGE_SECONDS:
+            continue
+        j = b if after is not None else len(words)
+        flat = [t for n in range(a, j) for t in tokens[n]]
+        bounds = [0]
+        for n in range(a, j):
+            bounds.append(bounds[-1] + len(tokens[n]))
+        ends = [len(flat)] if after is not None else sorted(set(bounds[audio.own_end - a:]))
+        pcm, offset = audio.read(before[1], end)
+        for settings in BRIDGE_SETTINGS:
+            found = made.decode(aligner_for(settings), flat, pcm, offset, [0], ends, True)
+            if found is not None:
+                break
+        if found is None \
+                or (score := mean_score(found)) < (CHANCE_BAR if audio.bar is None else audio.bar):
+            continue
+        audio.weak = audio.doubt is not None and score < audio.doubt
+        theirs = times[b:j]  # the next turn's words: that turn places them
+        times[a:b] = [None] * (b - a)
+        record(found, tokens, a, j, times, audio)
+        times[b:j] = theirs
+        bridged += 1
+    return bridged
 
 
 def resync(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float,

@@ -12,7 +12,9 @@ single words that may be left out of the path (a word swallowed in fast speech
 leaves no path at all), then aligned again from a few seconds back, where a run of
 words not in the audio may be jumped over (see :mod:`exporter.align.recover`),
 then in halves, and when every half fails, once more with runs of words that may
-be left out. Words that still cannot be aligned are spread
+be left out. When the walk is over, each run of words it could not align is aligned
+again in one window held at both ends by the words around it (see
+:func:`exporter.align.recover.bridge`). Words that still cannot be aligned are spread
 over the time between their aligned neighbours by their speaking time; they are
 marked "interpolated", never dropped.
 
@@ -45,7 +47,7 @@ from exporter.align.edges import (
 from exporter.align.estimate import clip_runs, fill
 from exporter.align.jobs import BEFORE, begin, span
 from exporter.align.probes import Runner, serial
-from exporter.align.recover import back_off, jump_in, opening, resync
+from exporter.align.recover import back_off, bridge, jump_in, opening, resync
 from exporter.align.resume import Lost, Resume
 from exporter.align.text import spoken_tokens
 from exporter.align.window import (
@@ -220,6 +222,8 @@ def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate
         i = trusted
         if progress is not None:
             progress(min(1.0, max(0, i - lead) / max(1, len(job.words))))
+    if bridge(words, tokens, audio, times, limit) and method == "interpolated":
+        method = "retried"  # judged again from the words: some may still be spread
     end_overlaps(times)
     settle_sentence_starts(words, times)
     settle_turn_starts(words, times, [lead, *breaks])

@@ -1,0 +1,119 @@
+"""A run of a turn's words that no window could align, aligned again between its
+neighbours (recover.bridge), on the bundled espeak sample."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from exporter.align.audio import DecodedAudio, decode
+from exporter.align.recover import bridge
+from exporter.align.sphinx import mean_score
+from exporter.align.text import tokens_for
+from exporter.align.window import FIRST_TRY, TurnJob, WindowAudio, record, try_window
+from tests.conftest import BUNDLED, EPISODE
+
+#: The sample's first turn: three sentences, their words said from start to end.
+SENTENCES = [s for s in json.loads((BUNDLED / "sample-episode.truth.json").read_text())
+             ["sentences"] if s["turn"] == 0]
+WORDS = [s["text"].split() for s in SENTENCES]
+TOKENS = [tokens_for(w) for sentence in WORDS for w in sentence]
+#: Where each sentence's words are among the turn's.
+FIRST = [sum(len(s) for s in WORDS[:k]) for k in range(len(WORDS) + 1)]
+
+
+@pytest.fixture(scope="module")
+def audio() -> Iterator[DecodedAudio]:
+    decoded = decode(EPISODE)
+    yield decoded
+    decoded.close()
+
+
+def walked(audio: DecodedAudio, words: list[str], bar: float | None = None,
+           limit: float | None = None) -> WindowAudio:
+    job = TurnJob(0, "A", tuple(words), SENTENCES[0]["start"],
+                  limit if limit is not None else audio.duration, str(audio.path),
+                  audio.samples, bar=bar)
+    return WindowAudio(job)
+
+
+def placed(audio: DecodedAudio, window: WindowAudio, sentences: list[int]
+           ) -> tuple[list[tuple[float, float] | None], float]:
+    """The turn's times with only these sentences' words placed, each by a window
+    over its own audio, as a walk places them; and their windows' poorest score."""
+    times: list[tuple[float, float] | None] = [None] * len(TOKENS)
+    scores = []
+    for k in sentences:
+        a, b = FIRST[k], FIRST[k + 1]
+        found = try_window(TOKENS, a, b, window, SENTENCES[k]["start"] - 0.3,
+                           SENTENCES[k]["end"] + 0.3, FIRST_TRY)
+        assert found is not None
+        scores.append(mean_score(found))
+        record(found, TOKENS, a, b, times, window)
+    return times, min(scores)
+
+
+def words() -> list[str]:
+    return [w for sentence in WORDS for w in sentence]
+
+
+def test_a_run_no_window_aligned_is_aligned_between_its_neighbours(
+        audio: DecodedAudio) -> None:
+    """The middle sentence, spread by the walk, is aligned in the audio between the
+    sentences around it, each word where it is said."""
+    window = walked(audio, words())
+    times, _ = placed(audio, window, [0, 2])
+    before = list(times)
+    bridge(words(), TOKENS, window, times, audio.duration)
+    a, b = FIRST[1], FIRST[2]
+    middle = times[a:b]
+    assert all(t is not None for t in middle)
+    starts = [t[0] for t in middle if t is not None]
+    assert starts == sorted(starts)
+    assert abs(starts[0] - SENTENCES[1]["start"]) <= 0.1
+    last = middle[-1]
+    assert last is not None and abs(last[1] - SENTENCES[1]["end"]) <= 0.15
+    # The words around it are where they were, and no fit is in doubt.
+    assert times[:a] == before[:a] and times[b:] == before[b:]
+    assert not window.doubtful
+
+
+def test_a_run_at_a_turns_end_is_aligned_up_to_its_limit(audio: DecodedAudio) -> None:
+    window = walked(audio, words(), limit=SENTENCES[2]["end"] + 1.0)
+    times, _ = placed(audio, window, [0, 1])
+    bridge(words(), TOKENS, window, times, SENTENCES[2]["end"] + 1.0)
+    first, last = times[FIRST[2]], times[-1]
+    assert first is not None and abs(first[0] - SENTENCES[2]["start"]) <= 0.1
+    assert last is not None and abs(last[1] - SENTENCES[2]["end"]) <= 0.15
+
+
+def test_a_bridge_is_held_to_the_turns_bars(audio: DecodedAudio) -> None:
+    """Fitting below the turn's bar, the bridge's words are kept and doubted; fitting
+    as poorly as chance (past the margin below the bar), they are left spread."""
+    plain = walked(audio, words())
+    _, score = placed(audio, plain, [0, 1, 2])
+
+    doubted = walked(audio, words(), bar=score * 0.9)
+    times, _ = placed(audio, doubted, [0, 2])
+    assert not doubted.doubtful  # those windows fit above the bar
+    bridge(words(), TOKENS, doubted, times, audio.duration)
+    assert all(times[k] is not None for k in range(FIRST[1], FIRST[2]))
+    assert doubted.doubtful == set(range(FIRST[1], FIRST[2]))
+
+    refused = walked(audio, words(), bar=score * 0.5)
+    times, _ = placed(audio, walked(audio, words()), [0, 2])
+    bridge(words(), TOKENS, refused, times, audio.duration)
+    assert all(times[k] is None for k in range(FIRST[1], FIRST[2]))
+
+
+def test_a_run_a_path_jumped_over_is_left_alone(audio: DecodedAudio) -> None:
+    """Words a path went on without are not in the audio (an edit took them): forced
+    in, they would be laid over the speech around them."""
+    window = walked(audio, words())
+    times, _ = placed(audio, window, [0, 2])
+    a, b = FIRST[1], FIRST[2]
+    window.absent.update(range(a, b))
+    bridge(words(), TOKENS, window, times, audio.duration)
+    assert all(times[k] is None for k in range(a, b))
