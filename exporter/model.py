@@ -261,6 +261,10 @@ class TurnAlignment:
     #: in the audio (every window over them failed: a voice the model hears badly),
     #: spread in the same way.
     unaligned: tuple[tuple[int, int], ...] = ()
+    #: Words (indices in the turn) aligned by a fit poorer than the turn's bar (a
+    #: voice that sounds worse than its speaker's openings): kept, but in doubt, and
+    #: counted against the confidence.
+    doubtful: tuple[int, ...] = ()
 
     def spread(self) -> list[tuple[int, int, bool]]:
         """Every run of words spread, in order: (first word, count, whether the audio

@@ -291,8 +291,9 @@ def judge(index: int, result: Sequence[Word], method: str,
     sure = [w.method == "aligned" and MIN_WORD <= w.end - w.start <= MAX_WORD
             for w in result]
     suspicious = sum(w.method == "aligned" for w in result) - sum(sure)
-    doubted = sum(1 for k in doubtful if 0 <= k < len(result) and sure[k])
-    confidence = (sum(sure) - doubted) / len(result) if result else 0.0
+    doubted = sorted(k for k in doubtful
+                     if 0 <= k < len(result) and result[k].method == "aligned")
+    confidence = (sum(sure) - sum(sure[k] for k in doubted)) / len(result) if result else 0.0
     if doubtful_start(result):
         confidence = min(confidence, DOUBTFUL_START)
     reported = tuple((k, n) for k, n in unmatched if n >= UNMATCHED_WORDS)
@@ -302,7 +303,8 @@ def judge(index: int, result: Sequence[Word], method: str,
     first = heard.start if heard is not None else result[0].start if result else start
     return TurnAlignment(index, first, tuple(result), method,
                          round(max(confidence, 0.0), 3), suspicious, reported,
-                         tuple((k, n) for k, n in unaligned if n >= UNMATCHED_WORDS))
+                         tuple((k, n) for k, n in unaligned if n >= UNMATCHED_WORDS),
+                         tuple(doubted))
 
 
 def _take_over(words: Sequence[str], audio: WindowAudio,

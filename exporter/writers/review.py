@@ -52,6 +52,7 @@ def _turns(words: Sequence[Word], cues: Sequence[Cue], speakers: Sequence[str],
     turns: list[dict[str, Any]] = []
     missing: set[tuple[int, float]] = set()
     unaligned: set[tuple[int, float]] = set()
+    doubtful: set[tuple[int, float]] = set()
     for index, speaker in enumerate(speakers):
         info = alignment.turns[index] if alignment is not None else None
         turns.append({"speaker": speaker, "start": info.start if info else starts[index],
@@ -61,13 +62,15 @@ def _turns(words: Sequence[Word], cues: Sequence[Cue], speakers: Sequence[str],
             for first, count, absent in info.spread():
                 (missing if absent else unaligned).update(
                     (index, round(w.start, 3)) for w in info.words[first:first + count])
+            doubtful.update((index, round(info.words[k].start, 3)) for k in info.doubtful)
     bounds = [c.first_word for c in cues] + [len(words)]
     for number, cue in enumerate(cues):
         spoken: list[list[Any]] = []
         for w in words[bounds[number]:bounds[number + 1]]:
             at = round(w.start, 3)
-            spoken.append([w.text, at, 1] if (w.turn, at) in missing
-                          else [w.text, at, 2] if (w.turn, at) in unaligned else [w.text, at])
+            mark = 1 if (w.turn, at) in missing else 2 if (w.turn, at) in unaligned \
+                else 3 if (w.turn, at) in doubtful else 0
+            spoken.append([w.text, at, mark] if mark else [w.text, at])
         turns[cue.turn]["cues"].append([round(cue.start, 3), round(cue.end, 3), spoken])
     return turns
 

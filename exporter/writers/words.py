@@ -11,14 +11,22 @@ from exporter.model import Alignment
 
 def words_document(alignment: Alignment, review: Sequence[str] = ()) -> dict[str, Any]:
     """The offset, any insertions, every word, each turn's confidence, and why the
-    alignment needs a person's review (empty when it does not)."""
+    alignment needs a person's review (empty when it does not). A word aligned by a
+    fit poorer than its turn's bar says ``"doubtful": true``."""
+    doubtful = {(t.index, k) for t in alignment.turns for k in t.doubtful}
+    seen: dict[int, int] = {}
+    words = []
+    for w in alignment.words:
+        at = seen[w.turn] = seen.get(w.turn, -1) + 1  # the word's place in its turn
+        words.append({"word": w.text, "start": w.start, "end": w.end, "speaker": w.speaker,
+                      "turn": w.turn, "method": w.method}
+                     | ({"doubtful": True} if (w.turn, at) in doubtful else {}))
     return {
         "review": list(review),
         "offset": alignment.offset,
         "insertions": [{"turn": turn, "seconds": seconds}
                        for turn, seconds in alignment.insertions],
-        "words": [{"word": w.text, "start": w.start, "end": w.end, "speaker": w.speaker,
-                   "turn": w.turn, "method": w.method} for w in alignment.words],
+        "words": words,
         "turns": [{"start": t.start, "confidence": t.confidence, "method": t.method}
                   for t in alignment.turns],
     }
@@ -41,6 +49,11 @@ def render_words(alignment: Alignment, review: Sequence[str] = ()) -> str:
      ],
      "turns": []
     }
+    >>> from exporter.model import TurnAlignment
+    >>> pair = [word, Word("there", 0.9, 1.2, "A", 0, method="aligned")]
+    >>> turn = TurnAlignment(0, 0.5, tuple(pair), "retried", 0.5, doubtful=(1,))
+    >>> print(render_words(Alignment(pair, [turn], 2.0)).splitlines()[6][-38:])
+    "method": "aligned", "doubtful": true}
     """
     parts = []
     for key, value in words_document(alignment, review).items():

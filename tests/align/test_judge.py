@@ -20,6 +20,8 @@ def test_words_placed_by_doubtful_windows_lower_the_confidence() -> None:
     doubted = judge(0, words(10), "aligned", [], 1.0, doubtful={2, 3, 4, 5, 6, 7, 8, 9})
     assert doubted.confidence == 0.2 < LOW_CONFIDENCE
     assert [w.start for w in doubted.words] == [w.start for w in sure.words]
+    # They are named, for words.json and the review page.
+    assert doubted.doubtful == (2, 3, 4, 5, 6, 7, 8, 9) and sure.doubtful == ()
 
 
 def test_a_doubtful_word_is_counted_once() -> None:
@@ -29,3 +31,4 @@ def test_a_doubtful_word_is_counted_once() -> None:
     result[1] = Word("w1", 1.3, 9.0, "A", 0, "aligned")  # 7.7 s: implausible
     turn = judge(0, result, "aligned", [], 1.0, doubtful={1, 2, -1, 4})
     assert turn.confidence == 0.5
+    assert turn.doubtful == (1, 2)

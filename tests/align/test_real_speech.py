@@ -390,8 +390,8 @@ def test_a_hard_voice_inside_a_long_turn_is_aligned_between_what_was_placed(
     land on the reference. With two clips, a back-off's window laid his first cold
     words 3.5 s late, its score carried by the clean words it aligned again, and a
     bridge held at those misplaced words could not place the 45 after them: a
-    back-off is judged by the words it is there to place. Timed, the turn is still reported (his bar comes from his clean
-    opening)."""
+    back-off is judged by the words it is there to place. Timed, the turn is still
+    reported (his bar comes from his clean opening)."""
     sys.path.insert(0, str(ROOT / "bench"))
     from align_real import word_errors
 

@@ -281,6 +281,7 @@ def test_n_visits_every_problem_in_order(outdir: Path, tmp_path: Path) -> None:
     data["audio"] = "../" + outdir.name + "/sample-episode.mp3"
     data["turns"][3]["cues"][0][2][0].append(1)  # a missing word, marked
     data["turns"][3]["cues"][0][2][1].append(2)  # a word that could not be aligned
+    data["turns"][3]["cues"][0][2][2].append(3)  # a word aligned by a doubtful fit
     page_path = outdir.parent / "problems" / "page.html"
     page_path.parent.mkdir(exist_ok=True)
     page_path.write_text(render_review("problems", data, (outdir / "sample-episode.vtt")
@@ -294,6 +295,8 @@ def test_n_visits_every_problem_in_order(outdir: Path, tmp_path: Path) -> None:
         assert page.locator(".w.missing").count() == 1
         assert page.locator(".w.unaligned").count() == 1
         assert page.locator(".w.unaligned").get_attribute("title") == "could not be aligned"
+        assert page.locator(".w.doubtful").count() == 1
+        assert "check it" in (page.locator(".w.doubtful").get_attribute("title") or "")
         assert page.locator("#turn-2.low-turn").count() == 0  # the data says it is not low
         for number, problem in enumerate(PROBLEMS, 1):
             page.keyboard.press("n")
@@ -389,3 +392,21 @@ def test_words_that_could_not_be_aligned_are_not_called_missing() -> None:
     assert [(p["kind"], p["at"], p["label"]) for p in found] == [
         ("missing", 10.0, "Turn 1: 2 words not found in the audio"),
         ("unaligned", 15.0, "Turn 1: 6 words that could not be aligned")]
+
+
+def test_doubtful_words_are_marked_apart_on_the_page() -> None:
+    """Words aligned by a fit poorer than their turn's bar are kept and named, so the
+    producer checks those, not the whole turn; missing and unaligned words keep their
+    own marks."""
+    from exporter.model import Alignment, Cue, TurnAlignment, Word
+    from exporter.writers.review import page_data
+
+    words = tuple(Word(f"w{i}", 10.0 + i, 10.5 + i, "A", 0, "aligned") for i in range(6))
+    turn = TurnAlignment(0, 10.0, words, "retried", 0.5, unmatched=((0, 1),),
+                         doubtful=(2, 3))
+    cue = Cue(10.0, 15.5, "A", ("w0 w1 w2 w3 w4 w5",), 0)
+    data = page_data(list(words), [cue], [], speakers=["A"], starts=[10.0], duration=30.0,
+                     audio="a.mp3", alignment=Alignment(list(words), [turn], 30.0))
+    assert data["turns"][0]["cues"][0][2] == [
+        ["w0", 10.0, 1], ["w1", 11.0], ["w2", 12.0, 3], ["w3", 13.0, 3], ["w4", 14.0],
+        ["w5", 15.0]]

@@ -82,11 +82,15 @@
       const span = el("span", "cue");
       span.tabIndex = 0;
       span.dataset.start = start;
-      for (const [word, at, missing] of cueWords) {
+      for (const [word, at, mark] of cueWords) {
         const w = el("span", "w", word);
         w.dataset.t = at;
-        if (missing === 1) { w.classList.add("missing"); w.title = "not found in the audio"; }
-        if (missing === 2) { w.classList.add("unaligned"); w.title = "could not be aligned"; }
+        if (mark === 1) { w.classList.add("missing"); w.title = "not found in the audio"; }
+        if (mark === 2) { w.classList.add("unaligned"); w.title = "could not be aligned"; }
+        if (mark === 3) {
+          w.classList.add("doubtful");
+          w.title = "aligned by a poorer fit than this speaker's others: check it";
+        }
         span.append(w, " ");
       }
       const index = cues.length;
