@@ -64,6 +64,10 @@ BRIDGE_SECONDS = 90.0
 #: where the normal ones find no path (a 22 s bridge of the speaker with a cold
 #: found none at the normal beams, 0.6 s of a core, and fitted at the wide, 3 s).
 BRIDGE_SETTINGS = (FIRST_TRY, "wide")
+#: The longest bridge tried at the wide beams: their cost grows faster than the
+#: window (3 s of a core for 22 s of that voice, 13 s for 49 s, 30 s for 79 s; the
+#: normal beams 0.6, 1.6 and 3.6 s), and a long turn of a hard voice may have several.
+WIDE_BRIDGE_SECONDS = 30.0
 
 
 def bridge(words: Sequence[str], tokens: list[list[str]], audio: WindowAudio,
@@ -115,6 +119,8 @@ def bridge(words: Sequence[str], tokens: list[list[str]], audio: WindowAudio,
         ends = [len(flat)] if after is not None else sorted(set(bounds[audio.own_end - a:]))
         pcm, offset = audio.read(before[1], end)
         for settings in BRIDGE_SETTINGS:
+            if settings != FIRST_TRY and end - before[1] > WIDE_BRIDGE_SECONDS:
+                break
             found = made.decode(aligner_for(settings), flat, pcm, offset, [0], ends, True)
             if found is not None:
                 break
