@@ -390,8 +390,8 @@ def test_a_hard_voice_inside_a_long_turn_is_aligned_between_what_was_placed(
     land on the reference. With two clips, a back-off's window laid his first cold
     words 3.5 s late, its score carried by the clean words it aligned again, and a
     bridge held at those misplaced words could not place the 45 after them: a
-    back-off is judged by the words it is there to place. Timed, the turn is still
-    reported (his bar comes from his clean opening)."""
+    back-off is judged by the words it is there to place. The turn is still reported
+    (words only a bridge placed are in doubt), and named in words.json."""
     sys.path.insert(0, str(ROOT / "bench"))
     from align_real import word_errors
 
@@ -407,8 +407,7 @@ def test_a_hard_voice_inside_a_long_turn_is_aligned_between_what_was_placed(
     assert statistics.median(errors) <= 0.05
     assert sum(e <= 0.5 for e in errors) >= 0.95 * len(errors)
     assert not result.turns[2].unaligned
-    if timed:
-        assert result.turns[2].confidence < 0.8
+    assert result.turns[2].confidence < 0.8 and len(result.turns[2].doubtful) >= 40
 
 
 def _phone_line(speech: np.ndarray, rate: int) -> np.ndarray:
