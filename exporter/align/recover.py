@@ -24,6 +24,7 @@ from exporter.align.window import (
     align_chunk,
     aligner_for,
     chunk_end,
+    flattened,
     record,
     said,
     try_window,
@@ -117,10 +118,7 @@ def bridge(words: Sequence[str], tokens: list[list[str]], audio: WindowAudio,
         if end - before[1] > BRIDGE_SECONDS:
             continue
         j = b if after is not None else len(words)
-        flat = [t for n in range(a, j) for t in tokens[n]]
-        bounds = [0]
-        for n in range(a, j):
-            bounds.append(bounds[-1] + len(tokens[n]))
+        flat, bounds = flattened(tokens, a, j)
         ends = [len(flat)] if after is not None else sorted(set(bounds[audio.own_end - a:]))
         pcm, offset = audio.read(before[1], end)
         for settings in BRIDGE_SETTINGS:

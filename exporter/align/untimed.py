@@ -13,6 +13,7 @@ The words are then given back to their turns.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from itertools import pairwise
@@ -110,11 +111,11 @@ def _by_turn(turns: Sequence[Turn], firsts: Sequence[int], bounds: Sequence[tupl
     """The parts' words given back to their turns, each turn judged on its own."""
     aligned = [w for part in parts for w in part.words]
     unmatched, unaligned = [], []
-    doubtful: set[int] = set()
+    doubtful: list[int] = []  # in order: parts and their doubtful words are
     for (a, _), part in zip(bounds, parts, strict=False):
         unmatched += [(firsts[a] + k, n) for k, n in part.unmatched]
         unaligned += [(firsts[a] + k, n) for k, n in part.unaligned]
-        doubtful.update(firsts[a] + k for k in part.doubtful)
+        doubtful += [firsts[a] + k for k in part.doubtful]
     results = []
     for index, (turn, first) in enumerate(zip(turns, firsts, strict=True)):
         own = [Word(w.text, w.start, w.end, turn.speaker, index, w.method)
@@ -123,9 +124,11 @@ def _by_turn(turns: Sequence[Turn], firsts: Sequence[int], bounds: Sequence[tupl
         failed = [(k - first, n) for k, n in clip_runs(unaligned, first, len(turn.words))]
         # How each turn went is told by its own words (which windows were retried
         # is not kept per turn).
+        # Each turn's doubtful words found by bisection: scanning all of them for
+        # every turn grew with turns times words (a catalogue has 100,000 turns).
+        lo, hi = bisect_left(doubtful, first), bisect_left(doubtful, first + len(own))
         results.append(judge(index, own, "aligned", runs, start,
-                             {k - first for k in doubtful if first <= k < first + len(own)},
-                             failed))
+                             [k - first for k in doubtful[lo:hi]], failed))
     return Alignment(monotonic([w for r in results for w in r.words]), results,
                      decoded.duration, 0.0, decoded.peaks, warnings, insertions=[],
                      shifts=[0.0] * len(turns))

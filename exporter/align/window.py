@@ -269,10 +269,7 @@ def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, 
     """
     if audio.hopeless():
         return None
-    flat = [t for k in range(i, j) for t in tokens[k]]
-    bounds = [0]
-    for k in range(i, j):
-        bounds.append(bounds[-1] + len(tokens[k]))
+    flat, bounds = flattened(tokens, i, j)
     starts = sorted(set(bounds[: max(1, min(j, max(audio.lead, audio.head)) - i + 1)]))
     ends = sorted(set(bounds[tail - i:])) if tail is not None \
         else sorted(set(bounds[max(0, audio.own_end - i):])) if j > audio.own_end \
@@ -304,6 +301,20 @@ def try_window(tokens: Sequence[list[str]], i: int, j: int, audio: WindowAudio, 
         audio.successes += 1
         audio.weak = score is not None and audio.doubt is not None and score < audio.doubt
     return found
+
+
+def flattened(tokens: Sequence[list[str]], i: int, j: int) -> tuple[list[str], list[int]]:
+    """The tokens of words[i:j] in one list, and where each word's begin in it (and,
+    last, where the list ends).
+
+    >>> flattened([["a"], [], ["b", "c"], ["d"]], 1, 3)
+    (['b', 'c'], [0, 0, 2])
+    """
+    flat = [t for k in range(i, j) for t in tokens[k]]
+    bounds = [0]
+    for k in range(i, j):
+        bounds.append(bounds[-1] + len(tokens[k]))
+    return flat, bounds
 
 
 def _landed(found: Sequence[TokenTime | None]) -> list[TokenTime]:
