@@ -66,6 +66,23 @@ def test_the_result_does_not_depend_on_the_number_of_workers(aligned: list[Word]
     assert align(read_transcript(EPISODE_TRANSCRIPT), EPISODE, jobs=1).words == aligned
 
 
+def test_a_quieter_master_is_aligned_as_the_mastered_one(aligned: list[Word],
+                                                         tmp_path: Path) -> None:
+    """The same episode 18 dB quieter, losslessly (a recording not yet mastered, as a
+    producer may align it): every threshold on the sound is relative to the
+    episode's own level, so the words land where they did. (A lossy encoder at that
+    level drops sound below its threshold of hearing: bench/conditions.py.)"""
+    quiet = tmp_path / "quiet.flac"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(EPISODE), "-af", "volume=-18dB",
+                    "-sample_fmt", "s16", str(quiet)], check=True)
+    result = align(read_transcript(EPISODE_TRANSCRIPT), quiet, jobs=2)
+    moved = [abs(a.start - b.start) for a, b in zip(aligned, result.words, strict=True)]
+    # Not all to the sample: 16-bit samples 18 dB down keep less of the sound.
+    assert sum(m <= 0.02 for m in moved) / len(moved) >= 0.99
+    assert max(moved) <= 0.1
+    assert [t.confidence for t in result.turns] == [1.0] * len(result.turns)
+
+
 def test_subtitle_cues_that_start_a_sentence_start_when_it_is_spoken(tmp_path: Path) -> None:
     out = tmp_path / "x.vtt"
     make_subtitles(EPISODE_TRANSCRIPT, [out], audio=EPISODE, options=AlignOptions(jobs=2))
