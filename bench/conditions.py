@@ -26,10 +26,13 @@ how many of those nothing reports: neither in a low-confidence turn nor marked
 doubtful), the turns reported as low confidence, and the wall time; for
 ``retakes``, where the words just after each retake landed.
 
+With ``--untimed``, each variant's transcript is given without its times (speaker
+turns only), as many show notes and services' exports are.
+
 Needs ../shared/corpus/speech and ffmpeg; the variants are built into
 bench/data/conditions/ (ignored by git) on first use.
 
-Run: ``.venv/bin/python bench/conditions.py [VARIANT ...]`` (default: all).
+Run: ``.venv/bin/python bench/conditions.py [VARIANT ...] [--untimed]`` (default: all).
 """
 
 from __future__ import annotations
@@ -154,7 +157,8 @@ def retakes(audio: np.ndarray, turns: Turns) -> tuple[np.ndarray, Turns, list[di
 def build() -> dict[str, Path]:
     """Build every variant (once) and return the audio of each by name."""
     paths = {name: DATA / f"{name}.mp3" for name in VARIANTS}
-    if all(p.with_suffix(".truth.json").exists() for p in paths.values()):
+    if all(p.with_suffix(".truth.json").exists() and p.with_suffix(".untimed.txt").exists()
+           for p in paths.values()):
         return paths
     if not CORPUS.is_dir():
         raise SystemExit(f"needs the real-speech corpus at {CORPUS}")
@@ -182,6 +186,8 @@ def build() -> dict[str, Path]:
         gain = float(extra.pop("gain_db", 0.0))  # type: ignore[arg-type]
         encode(sound, path, gain, output or ("-ac", "2", "-b:a", "128k"))
         path.with_suffix(".txt").write_text(show_notes(written), encoding="utf-8")
+        path.with_suffix(".untimed.txt").write_text(show_notes(written, timed=False),
+                                                    encoding="utf-8")
         path.with_suffix(".truth.json").write_text(json.dumps(
             {"duration": len(sound) / RATE, "turns": truth, **extra}, indent=1),
             encoding="utf-8")
@@ -211,10 +217,12 @@ def word_errors(result: Alignment, truth: dict[str, object]
     return out
 
 
-def measure(name: str, path: Path) -> None:
+def measure(name: str, path: Path, untimed: bool = False) -> None:
     truth = json.loads(path.with_suffix(".truth.json").read_text())
     start = time.perf_counter()
-    result = align(read_transcript(path.with_suffix(".txt")), path)
+    result = align(read_transcript(path.with_suffix(".untimed.txt" if untimed else ".txt")),
+                   path)
+    name += ", untimed" if untimed else ""
     wall = time.perf_counter() - start
     starts = [abs(result.turns[k].start - t["start"]) for k, t in enumerate(truth["turns"])]
     unflagged = [f"{k + 1} ({e:.1f} s)" for k, e in enumerate(starts)
@@ -250,13 +258,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("variants", nargs="*", default=list(VARIANTS),
                         help=f"any of {', '.join(VARIANTS)}")
+    parser.add_argument("--untimed", action="store_true",
+                        help="the transcripts without their times (speaker turns only)")
     args = parser.parse_args()
     unknown = set(args.variants) - set(VARIANTS)
     if unknown:
         parser.error(f"unknown variant: {', '.join(sorted(unknown))}")
     paths = build()
     for name in args.variants:
-        measure(name, paths[name])
+        measure(name, paths[name], args.untimed)
 
 
 if __name__ == "__main__":
