@@ -10,7 +10,7 @@ from pathlib import Path
 
 from exporter.align.audio import DecodedAudio, decode
 from exporter.align.bars import CHANCE_BAR, CHANCE_RATIO, window_bars
-from exporter.align.probes import ProbeJob, serial
+from exporter.align.probes import ProbeJob, Runner, serial
 from exporter.align.repair import _search, find_insertions, find_offset
 from exporter.model import Turn
 from exporter.readers import read_transcript
@@ -24,6 +24,15 @@ def decoded(path: Path) -> Iterator[DecodedAudio]:
         yield audio
     finally:
         audio.close()
+
+
+def recording(ran: list[ProbeJob]) -> Runner:
+    """A runner that runs probes as repair's default does and keeps each job in ``ran``."""
+    def run(jobs: Sequence[ProbeJob]) -> list[tuple[float, float] | None]:
+        ran.extend(jobs)
+        return serial(jobs)
+    return run
+
 
 TEXT = "one two three four five six seven eight nine ten"
 # Two clean voices set the episode's scale; B fits worse everywhere (another room).
@@ -83,14 +92,9 @@ def test_three_voices_found_at_their_times_are_the_offset_without_a_search() -> 
     a frame: found where their times put them, they are the offset (0), and the
     first turn is not searched for over a minute of audio (it was: 53 probes)."""
     jobs: list[ProbeJob] = []
-
-    def counted(batch: Sequence[ProbeJob]) -> list[tuple[float, float] | None]:
-        jobs.extend(batch)
-        return serial(batch)
-
     turns = read_transcript(EPISODE_TRANSCRIPT).turns
     with decoded(EPISODE) as audio:
-        assert find_offset(turns, audio, counted) == 0.0
+        assert find_offset(turns, audio, recording(jobs)) == 0.0
     assert len(jobs) == 3
 
 
@@ -124,13 +128,8 @@ def test_a_turn_cut_out_whole_is_not_searched_for_past_the_turn_after_it(
                     "aselect='not(between(t,30.05,37.13))',asetpts=N/SR/TB",
                     "-ar", "16000", "-ac", "1", str(edited)], check=True)
     ran: list[ProbeJob] = []
-
-    def run(jobs: Sequence[ProbeJob]) -> list[tuple[float, float] | None]:
-        ran.extend(jobs)
-        return serial(jobs)
-
     with decoded(edited) as audio:
-        found = find_insertions(turns, audio, 0.0, run)
+        found = find_insertions(turns, audio, 0.0, recording(ran))
     assert [k for k, _ in found.insertions] == [2]
     assert -9.0 <= found.insertions[0][1] <= -6.5
     for turn in turns[1:3]:
@@ -171,13 +170,8 @@ def test_two_openings_that_fit_badly_before_one_that_fits_are_not_searched_for()
         turns[k] = Turn(turn.start, turn.speaker,
                         "purple elephants quietly painted yesterday " + " ".join(turn.words[5:]))
     ran: list[ProbeJob] = []
-
-    def run(jobs: Sequence[ProbeJob]) -> list[tuple[float, float] | None]:
-        ran.extend(jobs)
-        return serial(jobs)
-
     with decoded(EPISODE) as audio:
-        found = find_insertions(turns, audio, 0.0, run)
+        found = find_insertions(turns, audio, 0.0, recording(ran))
     bad = [k for k in (1, 2) if found.probes[k] is None or found.probes[k][0] < found.bars[k]]
     assert bad == [1, 2]  # the case this is about: both fit below their bars
     assert found.insertions == [] and set(found.shifts) == {0.0}
