@@ -139,7 +139,7 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
         previous = probed[position - 1] if position else None
         either = [sought(k, following, turns[previous].start + shifts[previous]
                          if previous is not None else 0.0)]
-        if after is not None and not good(after, found[after]):
+        if after is not None:
             # The turn after is missing too. When this one is not in the audio at all
             # (a turn cut out whole), that one is looked for in each range before
             # the search widens: the cut variant searched 142 probes, every range,
