@@ -37,6 +37,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import decode_floor, invariance
@@ -46,7 +47,7 @@ from exporter.align import untimed
 from exporter.align.aligner import align
 from exporter.align.measure import summary
 from exporter.errors import InputError
-from exporter.model import Alignment
+from exporter.model import Alignment, Word
 from exporter.readers import read_transcript
 
 #: Below this a turn is reported as low confidence (as the pipeline does).
@@ -57,9 +58,11 @@ def _norm(word: str) -> str:
     return re.sub(r"[^a-z']", "", word.lower())
 
 
-def word_errors(result: Alignment, truth: dict[str, object]) -> list[float]:
-    """Start errors of the words that match the reference words, turn by turn."""
-    errors = []
+def matched_words(result: Alignment, truth: dict[str, object]
+                  ) -> list[tuple[int, int, Word, dict[str, Any]]]:
+    """Each of our words that matches a reference word, turn by turn, as (turn, its
+    place in the turn, our word, the reference word)."""
+    matched = []
     for index, turn in enumerate(truth["turns"]):  # type: ignore[arg-type]
         reference = turn["words"]
         if not reference:
@@ -69,8 +72,13 @@ def word_errors(result: Alignment, truth: dict[str, object]) -> list[float]:
         b = [_norm(w["text"]) for w in reference]
         for block in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_matching_blocks():
             for k in range(block.size):
-                errors.append(abs(ours[block.a + k].start - reference[block.b + k]["start"]))
-    return errors
+                matched.append((index, block.a + k, ours[block.a + k], reference[block.b + k]))
+    return matched
+
+
+def word_errors(result: Alignment, truth: dict[str, object]) -> list[float]:
+    """Start errors of the words that match the reference words, turn by turn."""
+    return [abs(word.start - true["start"]) for _, _, word, true in matched_words(result, truth)]
 
 
 def measure(name: str, path: Path, jobs: int | None) -> tuple[Alignment, dict[str, object]]:

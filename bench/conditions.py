@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import difflib
 import json
 import random
 import re
@@ -54,7 +53,8 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from real_episode import CORPUS, RATE, _room, assemble, music, show_notes
+from align_real import matched_words
+from real_episode import CORPUS, LEVEL, RATE, _room, assemble, music, show_notes
 
 from exporter.align.aligner import align
 from exporter.align.audio import ffmpeg_exe
@@ -76,12 +76,12 @@ BED_DB = -18.0
 Turns = list[dict[str, object]]
 
 
-def _norm(word: str) -> str:
-    return re.sub(r"[^a-z']", "", word.lower())
+#: The benchmark's encoding: 44.1 kHz stereo MP3 at 128 kbps.
+STEREO = ("-ac", "2", "-b:a", "128k")
 
 
 def encode(audio: np.ndarray, path: Path, gain_db: float = 0.0,
-           output: tuple[str, ...] = ("-ac", "2", "-b:a", "128k")) -> None:
+           output: tuple[str, ...] = STEREO) -> None:
     """Room noise under the mix (as the benchmark's), the gain over all of it, and
     the encoder's own settings."""
     mixed = (audio + _room(len(audio), 11)) * 10 ** (gain_db / 20)
@@ -170,21 +170,22 @@ def build() -> dict[str, Path]:
     chords = music(bed_end / RATE)
     level = float(np.sqrt((chords ** 2).mean()))
     # The speech is levelled to an RMS of real_episode.LEVEL: the bed sits BED_DB under it.
-    bed[:len(chords)] = chords * (0.07 * 10 ** (BED_DB / 20) / level)
+    bed[:len(chords)] = chords * (LEVEL * 10 ** (BED_DB / 20) / level)
     taken, taken_turns, done = retakes(audio, turns)
-    plan: dict[str, tuple[np.ndarray, Turns, Turns, dict[str, object], tuple[str, ...]]] = {
-        "plain": (audio, turns, turns, {}, ()),
-        "clean-verbatim": (audio, turns, _text(turns, clean_verbatim), {}, ()),
-        "misheard": (audio, turns, misheard(turns), {}, ()),
-        "quiet": (audio, turns, turns, {"gain_db": QUIET_DB}, ()),
-        "phone": (audio, turns, turns, {}, ("-ac", "1", "-ar", "8000", "-b:a", "24k")),
-        "music-bed": (audio + bed, turns, turns, {}, ()),
-        "retakes": (taken, taken_turns, taken_turns, {"retakes": done}, ()),
+    # name: (audio, truth, transcript, more truth, gain in dB, encoding)
+    plan: dict[str, tuple[np.ndarray, Turns, Turns, dict[str, object], float,
+                          tuple[str, ...]]] = {
+        "plain": (audio, turns, turns, {}, 0.0, STEREO),
+        "clean-verbatim": (audio, turns, _text(turns, clean_verbatim), {}, 0.0, STEREO),
+        "misheard": (audio, turns, misheard(turns), {}, 0.0, STEREO),
+        "quiet": (audio, turns, turns, {}, QUIET_DB, STEREO),
+        "phone": (audio, turns, turns, {}, 0.0, ("-ac", "1", "-ar", "8000", "-b:a", "24k")),
+        "music-bed": (audio + bed, turns, turns, {}, 0.0, STEREO),
+        "retakes": (taken, taken_turns, taken_turns, {"retakes": done}, 0.0, STEREO),
     }
-    for name, (sound, truth, written, extra, output) in plan.items():
+    for name, (sound, truth, written, extra, gain, output) in plan.items():
         path = paths[name]
-        gain = float(extra.pop("gain_db", 0.0))  # type: ignore[arg-type]
-        encode(sound, path, gain, output or ("-ac", "2", "-b:a", "128k"))
+        encode(sound, path, gain, output)
         path.with_suffix(".txt").write_text(show_notes(written), encoding="utf-8")
         path.with_suffix(".untimed.txt").write_text(show_notes(written, timed=False),
                                                     encoding="utf-8")
@@ -198,23 +199,10 @@ def word_errors(result: Alignment, truth: dict[str, object]
                 ) -> list[tuple[float, bool, int, str, float]]:
     """(start error, reported, turn, word, true start) of each reference word the
     alignment's words match; reported: in a low-confidence turn or marked doubtful."""
-    out = []
-    turn: dict[str, Any]
-    for index, turn in enumerate(truth["turns"]):  # type: ignore[arg-type]
-        reference: list[dict[str, Any]] = turn["words"]
-        if not reference:
-            continue
-        ours = [w for w in result.words if w.turn == index]
-        judged = result.turns[index]
-        a = [_norm(w.text) for w in ours]
-        b = [_norm(w["text"]) for w in reference]
-        for block in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_matching_blocks():
-            for k in range(block.size):
-                word, true = ours[block.a + k], reference[block.b + k]
-                reported = judged.confidence < LOW or block.a + k in judged.doubtful
-                out.append((abs(word.start - true["start"]), reported, index, word.text,
-                            true["start"]))
-    return out
+    return [(abs(word.start - true["start"]),
+             result.turns[index].confidence < LOW or place in result.turns[index].doubtful,
+             index, word.text, true["start"])
+            for index, place, word, true in matched_words(result, truth)]
 
 
 def measure(name: str, path: Path, untimed: bool = False) -> None:

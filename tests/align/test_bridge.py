@@ -39,7 +39,7 @@ def walked(audio: DecodedAudio, words: list[str], bar: float | None = None,
     return WindowAudio(job)
 
 
-def placed(audio: DecodedAudio, window: WindowAudio, sentences: list[int]
+def placed(window: WindowAudio, sentences: list[int]
            ) -> tuple[list[tuple[float, float] | None], float]:
     """The turn's times with only these sentences' words placed, each by a window
     over its own audio, as a walk places them; and their windows' poorest score."""
@@ -64,7 +64,7 @@ def test_a_run_no_window_aligned_is_aligned_between_its_neighbours(
     """The middle sentence, spread by the walk, is aligned in the audio between the
     sentences around it, each word where it is said."""
     window = walked(audio, words())
-    times, _ = placed(audio, window, [0, 2])
+    times, _ = placed(window, [0, 2])
     before = list(times)
     bridge(words(), TOKENS, window, times, audio.duration)
     a, b = FIRST[1], FIRST[2]
@@ -83,7 +83,7 @@ def test_a_run_no_window_aligned_is_aligned_between_its_neighbours(
 
 def test_a_run_at_a_turns_end_is_aligned_up_to_its_limit(audio: DecodedAudio) -> None:
     window = walked(audio, words(), limit=SENTENCES[2]["end"] + 1.0)
-    times, _ = placed(audio, window, [0, 1])
+    times, _ = placed(window, [0, 1])
     bridge(words(), TOKENS, window, times, SENTENCES[2]["end"] + 1.0)
     first, last = times[FIRST[2]], times[-1]
     assert first is not None and abs(first[0] - SENTENCES[2]["start"]) <= 0.1
@@ -94,9 +94,9 @@ def test_a_bridge_that_fits_as_poorly_as_chance_is_dropped(audio: DecodedAudio) 
     """Held to the turn's bars as any window: one past the refusal leaves the words
     spread."""
     plain = walked(audio, words())
-    _, score = placed(audio, plain, [0, 1, 2])
+    _, score = placed(plain, [0, 1, 2])
     refused = walked(audio, words(), bar=score * 0.5)
-    times, _ = placed(audio, walked(audio, words()), [0, 2])
+    times, _ = placed(walked(audio, words()), [0, 2])
     bridge(words(), TOKENS, refused, times, audio.duration)
     assert all(times[k] is None for k in range(FIRST[1], FIRST[2]))
     # Under a bar the same fit passes, it is kept.
@@ -109,7 +109,7 @@ def test_a_run_a_path_jumped_over_is_left_alone(audio: DecodedAudio) -> None:
     """Words a path went on without are not in the audio (an edit took them): forced
     in, they would be laid over the speech around them."""
     window = walked(audio, words())
-    times, _ = placed(audio, window, [0, 2])
+    times, _ = placed(window, [0, 2])
     a, b = FIRST[1], FIRST[2]
     window.absent.update(range(a, b))
     bridge(words(), TOKENS, window, times, audio.duration)
