@@ -69,6 +69,11 @@ BRIDGE_SETTINGS = (FIRST_TRY, "wide")
 #: window (3 s of a core for 22 s of that voice, 13 s for 49 s, 30 s for 79 s; the
 #: normal beams 0.6, 1.6 and 3.6 s), and a long turn of a hard voice may have several.
 WIDE_BRIDGE_SECONDS = 30.0
+#: Another speaker's words in a bridge count as sure when a window of their own,
+#: this much wider than the bridge put them at each end, starts this share of them
+#: within this of where the bridge did (see _confirmed).
+CONFIRM_MARGIN = 1.0
+CONFIRM_SHARE, CONFIRM_AGREE = 0.9, 0.05
 
 
 def bridge(words: Sequence[str], tokens: list[list[str]], audio: WindowAudio,
@@ -135,8 +140,42 @@ def bridge(words: Sequence[str], tokens: list[list[str]], audio: WindowAudio,
         times[a:b] = [None] * (b - a)
         record(found, tokens, a, j, times, audio)
         times[b:j] = theirs
+        for first in (n for n in audio.breaks if a < n < b):
+            last = next((n for n in audio.breaks if n > first), b)
+            if _confirmed(tokens, first, min(last, b), audio, times):
+                audio.doubtful.difference_update(range(first, min(last, b)))
         bridged += 1
     return bridged
+
+
+def _confirmed(tokens: list[list[str]], i: int, j: int, audio: WindowAudio,
+               times: list[tuple[float, float] | None]) -> bool:
+    """Whether another speaker's words i:j, placed by a bridge, are placed again
+    where the bridge put them by a window of their own, free at both ends.
+
+    A bridge's words are in doubt because every window over them failed; but where
+    the bridge crosses a change of speaker, the windows over the next speaker's
+    words failed because the walk reached them lost in the turn before (a voice the
+    model hears badly stretched over their first seconds), not because of them. A
+    window of their own, opened a second before where the bridge starts them and
+    closed a second after, finds the same path only where the words decide it.
+    """
+    placed = [k for k in range(i, j) if times[k] is not None and tokens[k]]
+    if len(placed) < BRIDGE_WORDS:
+        return False
+    first, last = times[placed[0]], times[placed[-1]]
+    assert first is not None and last is not None
+    flat, bounds = flattened(tokens, i, j)
+    pcm, offset = audio.read(max(0.0, first[0] - CONFIRM_MARGIN), last[1] + CONFIRM_MARGIN)
+    found = made.decode(aligner_for(FIRST_TRY), flat, pcm, offset, [0], [len(flat)])
+    if found is None or mean_score(found) < (CHANCE_BAR if audio.bar is None else audio.bar):
+        return False
+    agree = 0
+    for k in placed:
+        token, span = found[bounds[k - i]], times[k]
+        agree += token is not None and span is not None \
+            and abs(token.start - span[0]) <= CONFIRM_AGREE
+    return agree >= CONFIRM_SHARE * len(placed)
 
 
 def resync(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float,

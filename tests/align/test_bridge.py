@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from exporter.align.audio import DecodedAudio, decode
-from exporter.align.recover import bridge
+from exporter.align.recover import _confirmed, bridge
 from exporter.align.sphinx import mean_score
 from exporter.align.text import tokens_for
 from exporter.align.window import FIRST_TRY, TurnJob, WindowAudio, record, try_window
@@ -32,10 +32,10 @@ def audio() -> Iterator[DecodedAudio]:
 
 
 def walked(audio: DecodedAudio, words: list[str], bar: float | None = None,
-           limit: float | None = None) -> WindowAudio:
+           limit: float | None = None, breaks: tuple[int, ...] = ()) -> WindowAudio:
     job = TurnJob(0, "A", tuple(words), SENTENCES[0]["start"],
                   limit if limit is not None else audio.duration, str(audio.path),
-                  audio.samples, bar=bar)
+                  audio.samples, bar=bar, breaks=breaks)
     return WindowAudio(job)
 
 
@@ -114,3 +114,33 @@ def test_a_run_a_path_jumped_over_is_left_alone(audio: DecodedAudio) -> None:
     window.absent.update(range(a, b))
     bridge(words(), TOKENS, window, times, audio.duration)
     assert all(times[k] is None for k in range(a, b))
+
+
+def test_another_speakers_words_a_bridge_places_where_they_are_said_count_as_sure(
+        audio: DecodedAudio) -> None:
+    """An untimed walk lost at the end of one turn fails the windows of the next
+    speaker's words too; a bridge over both places them, and where a window of
+    their own agrees, only the words of the turn the walk lost stay in doubt."""
+    window = walked(audio, words(), breaks=(FIRST[1],))  # sentence 2: another speaker
+    times, _ = placed(window, [0, 2])
+    lost = FIRST[1] - 6  # the first speaker's last words were spread
+    times[lost:FIRST[1]] = [None] * (FIRST[1] - lost)
+    bridge(words(), TOKENS, window, times, audio.duration)
+    assert all(times[k] is not None for k in range(lost, FIRST[2]))
+    assert window.doubtful == set(range(lost, FIRST[1]))
+    # Without the change of speaker, the whole run is the bridge's alone.
+    alone = walked(audio, words())
+    times, _ = placed(alone, [0, 2])
+    times[lost:FIRST[1]] = [None] * (FIRST[1] - lost)
+    bridge(words(), TOKENS, alone, times, audio.duration)
+    assert alone.doubtful == set(range(lost, FIRST[2]))
+
+
+def test_a_bridges_words_a_window_of_their_own_puts_elsewhere_stay_in_doubt(
+        audio: DecodedAudio) -> None:
+    window = walked(audio, words())
+    times, _ = placed(window, [1])
+    a, b = FIRST[1], FIRST[2]
+    assert _confirmed(TOKENS, a, b, window, times)
+    late = [None if t is None else (t[0] + 0.3, t[1] + 0.3) for t in times]
+    assert not _confirmed(TOKENS, a, b, window, late)
