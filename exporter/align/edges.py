@@ -133,7 +133,15 @@ def settle_sentence_starts(words: Sequence[str],
     end of the sentence before, leaving the pause after it. People pause at the
     end of a sentence, not after its first word: when a sentence's first word starts
     exactly where the last one ended and a long pause follows it, it belongs just
-    before the next word.
+    before the next word. A first word with a comma ("So,", "Printing,") has its own
+    pause after it, and is left where it is unless the pause is longer than that.
+
+    >>> times = [(74.8, 75.1), (75.1, 75.4), (75.75, 76.0)]
+    >>> settle_sentence_starts(["thanks.", "And", "so"], times); times[1]
+    (75.45, 75.75)
+    >>> times = [(74.8, 75.1), (75.1, 75.4), (75.75, 76.0)]
+    >>> settle_sentence_starts(["thanks.", "Printing,", "in"], times); times[1]
+    (75.1, 75.4)
     """
     for k in range(1, len(words) - 1):
         prev, here, nxt = times[k - 1], times[k], times[k + 1]
@@ -143,7 +151,7 @@ def settle_sentence_starts(words: Sequence[str],
             continue
         if here[0] - prev[1] >= 0.02 or _SENTENCE_END.search(words[k]):
             continue  # a one-word sentence ("Right?") has its own pause after it
-        if nxt[0] - here[1] >= 0.25:
+        if nxt[0] - here[1] >= 0.25 + pause_after(words[k]):
             length = here[1] - here[0]
             times[k] = (round(nxt[0] - length, 3), nxt[0])
             continue
