@@ -170,12 +170,13 @@ def _confirmed(tokens: list[list[str]], i: int, j: int, audio: WindowAudio,
     found = made.decode(aligner_for(FIRST_TRY), flat, pcm, offset, [0], [len(flat)])
     if found is None or mean_score(found) < (CHANCE_BAR if audio.bar is None else audio.bar):
         return False
-    agree = 0
-    for k in placed:
+    agree = [False] * len(placed)
+    for n, k in enumerate(placed):
         token, span = found[bounds[k - i]], times[k]
-        agree += token is not None and span is not None \
+        agree[n] = token is not None and span is not None \
             and abs(token.start - span[0]) <= CONFIRM_AGREE
-    return agree >= CONFIRM_SHARE * len(placed)
+    # The first word is where the turn starts: it must agree whatever the rest do.
+    return agree[0] and sum(agree) >= CONFIRM_SHARE * len(placed)
 
 
 def resync(words: Sequence[str], tokens: list[list[str]], i: int, cursor: float,
