@@ -116,6 +116,23 @@ def stretched(text: str, start: float, end: float) -> bool:
     return end - start > 2.5 * expected + 0.3
 
 
+def handed_over_late(before: Sequence[Word]) -> bool:
+    """Whether the last word of the turn before another lasts far longer than it
+    takes to say: it took in the pause between the speakers and, it may be, the next
+    one's first sound (an untimed walk's window that opened inside it stretched it
+    over both, and the next turn started 0.8 s late), so where the next turn starts
+    is in doubt.
+
+    >>> handed_over_late([Word("good", 73.8, 74.0, "A", 0, "aligned"),
+    ...                   Word("thanks.", 74.8, 77.7, "A", 0, "aligned")])
+    True
+    >>> handed_over_late([Word("thanks.", 74.5, 75.1, "A", 0, "aligned")])
+    False
+    """
+    last = next((w for w in reversed(before) if w.method == "aligned"), None)
+    return last is not None and stretched(last.text, last.start, last.end)
+
+
 def doubtful_start(words: Sequence[Word]) -> bool:
     """Whether any of a turn's first three words lasts far longer than it takes to say."""
     return any(word.method == "aligned" and stretched(word.text, word.start, word.end)

@@ -448,3 +448,32 @@ def test_words_of_a_voice_heard_badly_are_not_said_to_be_missing(tmp_path: Path)
     assert turn.confidence < 0.8
     assert not [w for w in result.warnings if "not found in the audio" in w], result.warnings
     assert [w for w in result.warnings if "turn 2:" in w and "could not be aligned" in w]
+
+
+def test_an_untimed_walk_never_jumps_on_a_doubtful_fit(tmp_path: Path) -> None:
+    """The unscripted speaker's three clips as one untimed turn: the two with a cold
+    say nearly the same words, and a window of that voice fitting little better than
+    chance jumped from the first clip's words to the second's, laying 93 of his 185
+    words 1-4 s off. An untimed walk now doubts a window as a timed turn does, below
+    the chance bar's own margin (bars.DOUBT_RATIO), and a path that would say words
+    are not in the audio is never taken on a doubtful fit. The turn is reported."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from align_real import word_errors
+
+    layout = [("Michael", slice(0, 3)), ("Linda", slice(0, 2)), ("Reader 61", slice(0, 1))]
+    built = real_episode.assemble(seed=20, layout=layout)
+    audio = tmp_path / "repeated.mp3"
+    real_episode.encode(built.audio, audio)
+    notes = tmp_path / "repeated.txt"
+    notes.write_text(real_episode.show_notes(built.turns, timed=False), encoding="utf-8")
+    result = align(read_transcript(notes), audio, jobs=2)
+    errors = word_errors(result, {"turns": built.turns})
+    assert len(errors) >= 180
+    assert sum(e > 0.5 for e in errors) <= 0.1 * len(errors), sorted(errors)[-20:]
+    assert result.turns[0].confidence < 0.8
+    # Where his last word took in the pause and the next speaker's first sound, the
+    # next turn starts late, and is reported (edges.handed_over_late).
+    late = [(turn.index, turn.start - float(truth["start"]), turn.confidence)
+            for turn, truth in zip(result.turns, built.turns, strict=True)
+            if abs(turn.start - float(truth["start"])) > 0.5]
+    assert all(confidence < 0.8 for _, _, confidence in late), late
