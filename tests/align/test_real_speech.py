@@ -33,6 +33,18 @@ LAYOUT = [("Linda", slice(0, 2)), ("Michael", slice(0, 1)), ("Sense reader", sli
           ("Reader 61", slice(0, 1)), ("Linda", slice(2, 4))]
 
 
+def aligned(tmp_path: Path, layout: list[tuple[str, slice]], seed: int, timed: bool = True
+            ) -> tuple[Alignment, real_episode.Episode]:
+    """An episode of these speakers' clips (gaps drawn from ``seed``), its show
+    notes with times or without, and their alignment."""
+    built = real_episode.assemble(seed=seed, layout=layout)
+    audio = tmp_path / "episode.mp3"
+    real_episode.encode(built.audio, audio)
+    notes = tmp_path / "episode.txt"
+    notes.write_text(real_episode.show_notes(built.turns, timed=timed), encoding="utf-8")
+    return align(read_transcript(notes), audio, jobs=2), built
+
+
 @pytest.fixture(scope="module")
 def episode(tmp_path_factory: pytest.TempPathFactory
             ) -> tuple[Path, Path, list[dict[str, object]]]:
@@ -324,14 +336,9 @@ def test_an_untimed_turn_after_a_hard_voice_is_not_taken_early(tmp_path: Path) -
     two thirds of them spread (flagged, 8%). A jump may now leave out the end of
     one speaker's turn or the start of the next, not both: his turn is lost, and the
     sonnets are searched for where they are said."""
-    built = real_episode.assemble(seed=2, layout=[
+    result, built = aligned(tmp_path, [
         ("Linda", slice(0, 1)), ("Reader 61", slice(0, 1)), ("Michael", slice(0, 2)),
-        ("Sonnet reader", slice(0, 3))])
-    audio = tmp_path / "hard.mp3"
-    real_episode.encode(built.audio, audio)
-    notes = tmp_path / "hard.txt"
-    notes.write_text(real_episode.show_notes(built.turns, timed=False), encoding="utf-8")
-    result = align(read_transcript(notes), audio, jobs=2)
+        ("Sonnet reader", slice(0, 3))], seed=2, timed=False)
     errors = [abs(turn.start - float(expected["start"]))  # type: ignore[arg-type]
               for turn, expected in zip(result.turns, built.turns, strict=True)]
     assert max(errors) <= 0.15, errors
@@ -352,12 +359,7 @@ def test_a_voice_that_fits_worse_than_its_openings_is_aligned_and_reported(
               ("Sonnet reader", slice(0, 1)), ("Linda", slice(0, 2)),
               ("Sense reader", slice(0, 2)), ("Reader 61", slice(0, 1)),
               ("Michael", slice(1, 3))]
-    built = real_episode.assemble(seed=9, layout=layout)
-    audio = tmp_path / "cold.mp3"
-    real_episode.encode(built.audio, audio)
-    notes = tmp_path / "cold.txt"
-    notes.write_text(real_episode.show_notes(built.turns), encoding="utf-8")
-    result = align(read_transcript(notes), audio, jobs=2)
+    result, built = aligned(tmp_path, layout, seed=9)
     last = len(built.turns) - 1
     truth = {"turns": [dict(turn, words=turn["words"] if k == last else [])
                        for k, turn in enumerate(built.turns)]}
@@ -396,12 +398,7 @@ def test_a_hard_voice_inside_a_long_turn_is_aligned_between_what_was_placed(
     from align_real import word_errors
 
     layout, seed = HARD_INSIDE[case]
-    built = real_episode.assemble(seed=seed, layout=layout)
-    audio = tmp_path / "long.mp3"
-    real_episode.encode(built.audio, audio)
-    notes = tmp_path / "long.txt"
-    notes.write_text(real_episode.show_notes(built.turns, timed=timed), encoding="utf-8")
-    result = align(read_transcript(notes), audio, jobs=2)
+    result, built = aligned(tmp_path, layout, seed, timed)
     errors = word_errors(result, {"turns": built.turns})
     assert len(errors) >= 120
     assert statistics.median(errors) <= 0.05
@@ -461,12 +458,7 @@ def test_an_untimed_walk_never_jumps_on_a_doubtful_fit(tmp_path: Path) -> None:
     from align_real import word_errors
 
     layout = [("Michael", slice(0, 3)), ("Linda", slice(0, 2)), ("Reader 61", slice(0, 1))]
-    built = real_episode.assemble(seed=20, layout=layout)
-    audio = tmp_path / "repeated.mp3"
-    real_episode.encode(built.audio, audio)
-    notes = tmp_path / "repeated.txt"
-    notes.write_text(real_episode.show_notes(built.turns, timed=False), encoding="utf-8")
-    result = align(read_transcript(notes), audio, jobs=2)
+    result, built = aligned(tmp_path, layout, seed=20, timed=False)
     errors = word_errors(result, {"turns": built.turns})
     assert len(errors) >= 180
     assert sum(e > 0.5 for e in errors) <= 0.1 * len(errors), sorted(errors)[-20:]
