@@ -34,7 +34,7 @@ import real_episode
 from align_real import word_errors
 
 from exporter.align.aligner import align
-from exporter.alignment import LOW_CONFIDENCE
+from exporter.model import LOW_CONFIDENCE
 from exporter.readers import read_transcript
 
 MODES = ("timed", "late", "untimed")

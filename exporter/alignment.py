@@ -15,15 +15,17 @@ from pathlib import Path
 
 from exporter.errors import InputError
 from exporter.fsutil import atomic_write, refuse_inputs
-from exporter.model import Alignment, AlignOptions, Transcript, TurnAlignment, Word
+from exporter.model import (
+    LOW_CONFIDENCE,
+    Alignment,
+    AlignOptions,
+    Transcript,
+    TurnAlignment,
+    Word,
+)
 from exporter.ownership import note_written, refuse_foreign
 from exporter.readers import read_transcript
 from exporter.writers.words import render_words
-
-#: A turn aligned with less confidence than this is in doubt: reported, listed and
-#: a reason for exit status 3.
-LOW_CONFIDENCE = 0.8
-
 
 
 @dataclass

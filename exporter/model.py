@@ -238,6 +238,11 @@ class RunOptions:
     tag: TagOptions = field(default_factory=TagOptions)
 
 
+#: A turn aligned with less confidence than this is in doubt: reported, listed, a
+#: reason for exit status 3, and marked on the review page.
+LOW_CONFIDENCE = 0.8
+
+
 @dataclass(frozen=True)
 class TurnAlignment:
     """How one turn was aligned.

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from exporter.align import estimate_words
 from exporter.alignment import (
-    LOW_CONFIDENCE,
     AlignResult,
     align_episode,
     confidence_warning,
@@ -41,7 +40,7 @@ from exporter.chapterplan import (
 from exporter.chapters import Placement, check_id3_count
 from exporter.errors import UsageError
 from exporter.fsutil import Staging, atomic_write, refuse_inputs, refuse_read_only
-from exporter.model import AlignOptions, Chapter, Cue, RunOptions, Transcript, Word
+from exporter.model import LOW_CONFIDENCE, AlignOptions, Chapter, Cue, RunOptions, Transcript, Word
 from exporter.ownership import note_written, refuse_foreign
 from exporter.readers import read_transcript
 from exporter.segment import segment

@@ -23,10 +23,8 @@ from collections.abc import Sequence
 from importlib.resources import files
 from typing import Any
 
-from exporter.model import Alignment, Chapter, Cue, Word
+from exporter.model import LOW_CONFIDENCE, Alignment, Chapter, Cue, Word
 
-#: Turns below this confidence are marked on the page.
-LOW_CONFIDENCE = 0.8
 #: The loudness strip needs no more points than a wide screen has pixels.
 MAX_PEAKS = 3000
 

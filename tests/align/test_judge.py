@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from exporter.align.turn import judge
-from exporter.alignment import LOW_CONFIDENCE
-from exporter.model import Word
+from exporter.model import LOW_CONFIDENCE, Word
 
 
 def words(count: int) -> list[Word]:
