@@ -117,11 +117,11 @@ def stretched(text: str, start: float, end: float) -> bool:
 
 
 def handed_over_late(before: Sequence[Word]) -> bool:
-    """Whether the last word of the turn before another lasts far longer than it
-    takes to say: it took in the pause between the speakers and, it may be, the next
-    one's first sound (an untimed walk's window that opened inside it stretched it
-    over both, and the next turn started 0.8 s late), so where the next turn starts
-    is in doubt.
+    """Whether the last aligned word of a turn (``before``: its words) lasts far
+    longer than it takes to say. It then took in the pause between the speakers and,
+    it may be, the next one's first sound (an untimed walk's window that opened
+    inside it stretched it over both, and the next turn started 0.8 s late), so
+    where the next turn starts is in doubt.
 
     >>> handed_over_late([Word("good", 73.8, 74.0, "A", 0, "aligned"),
     ...                   Word("thanks.", 74.8, 77.7, "A", 0, "aligned")])

@@ -151,7 +151,9 @@ def bridge(words: Sequence[str], tokens: list[list[str]], audio: WindowAudio,
 def _confirmed(tokens: list[list[str]], i: int, j: int, audio: WindowAudio,
                times: list[tuple[float, float] | None]) -> bool:
     """Whether another speaker's words i:j, placed by a bridge, are placed again
-    where the bridge put them by a window of their own, free at both ends.
+    where the bridge put them by a window of their own: those words alone, in the
+    audio from a second before the first to a second after the last, neither end
+    held by a neighbour's word.
 
     A bridge's words are in doubt because every window over them failed; but where
     the bridge crosses a change of speaker, the windows over the next speaker's
