@@ -133,6 +133,38 @@ def handed_over_late(before: Sequence[Word]) -> bool:
     return last is not None and stretched(last.text, last.start, last.end)
 
 
+def hand_over(audio: DecodedAudio, last: Word, first: Word) -> tuple[Word, Word] | None:
+    """The last word of one turn and the first of the next, parted at the longest
+    pause between the start of the one and the start of the other; None when there
+    is no pause there with sound of the last word before it.
+
+    For a turn whose previous speaker's last word took in the pause between them
+    and the next speaker's first sound (see handed_over_late): the pause is where
+    neither speaker speaks, and the longest is the one between them, not a stop
+    inside a word.
+    """
+    if first.start - last.start < (PAUSE_FRAMES + 5) * 0.01:
+        return None
+    level = audio.levels(last.start - 2.0, first.start + 2.0)
+    base = max(0.0, last.start - 2.0)
+    a = round((last.start - base) * 100)
+    b = min(len(level), round((first.start - base) * 100))
+    if b - a < PAUSE_FRAMES or len(level) < 50:
+        return None
+    quiet = level < max(float(np.percentile(level, 5)) + PAUSE_DB,
+                        float(level[a:b].max()) - ONSET_DB)
+    runs = _runs(quiet, a, b)
+    if not runs:
+        return None
+    pause, resume = max(runs, key=lambda run: run[1] - run[0])
+    if pause <= a:
+        return None  # no sound of the last word before it
+    # A pause up to the first word's start leaves that start where it is.
+    end, start = round(base + pause / 100, 3), min(first.start, round(base + resume / 100, 3))
+    return (Word(last.text, last.start, end, last.speaker, last.turn, last.method),
+            Word(first.text, start, first.end, first.speaker, first.turn, first.method))
+
+
 def doubtful_start(words: Sequence[Word]) -> bool:
     """Whether any of a turn's first three words lasts far longer than it takes to say."""
     return any(word.method == "aligned" and stretched(word.text, word.start, word.end)

@@ -22,7 +22,7 @@ from itertools import pairwise
 from exporter.align import repair
 from exporter.align.audio import DecodedAudio
 from exporter.align.bars import CHANCE_BAR, DOUBT_RATIO
-from exporter.align.edges import DOUBTFUL_START, handed_over_late
+from exporter.align.edges import DOUBTFUL_START, hand_over, handed_over_late
 from exporter.align.estimate import clip_runs, fill, monotonic
 from exporter.align.probes import Runner
 from exporter.align.text import spoken_tokens
@@ -131,12 +131,26 @@ def _by_turn(turns: Sequence[Turn], firsts: Sequence[int], bounds: Sequence[tupl
         lo, hi = bisect_left(doubtful, first), bisect_left(doubtful, first + len(own))
         judged = judge(index, own, "aligned", runs, start,
                        [k - first for k in doubtful[lo:hi]], failed)
-        if results and handed_over_late(results[-1].words):
-            judged = replace(judged, confidence=min(judged.confidence, DOUBTFUL_START))
+        if results and judged.words and handed_over_late(results[-1].words):
+            results[-1], judged = _handed_over(decoded, results[-1], judged)
         results.append(judged)
     return Alignment(monotonic([w for r in results for w in r.words]), results,
                      decoded.duration, 0.0, decoded.peaks, warnings, insertions=[],
                      shifts=[0.0] * len(turns))
+
+
+def _handed_over(decoded: DecodedAudio, before: TurnAlignment, turn: TurnAlignment
+                 ) -> tuple[TurnAlignment, TurnAlignment]:
+    """Two turns whose first's last word took in the pause between the speakers
+    (see edges.handed_over_late), parted at that pause; where none is found, the
+    second turn's start is in doubt (DOUBTFUL_START)."""
+    k = max(n for n, w in enumerate(before.words) if w.method == "aligned")
+    parted = hand_over(decoded, before.words[k], turn.words[0])
+    if parted is None:
+        return before, replace(turn, confidence=min(turn.confidence, DOUBTFUL_START))
+    last, first = parted
+    return (replace(before, words=(*before.words[:k], last, *before.words[k + 1:])),
+            replace(turn, start=first.start, words=(first, *turn.words[1:])))
 
 
 def part_count(speech: float) -> int:

@@ -463,9 +463,9 @@ def test_an_untimed_walk_never_jumps_on_a_doubtful_fit(tmp_path: Path) -> None:
     assert len(errors) >= 180
     assert sum(e > 0.5 for e in errors) <= 0.1 * len(errors), sorted(errors)[-20:]
     assert result.turns[0].confidence < 0.8
-    # Where his last word took in the pause and the next speaker's first sound, the
-    # next turn starts late, and is reported (edges.handed_over_late).
-    late = [(turn.index, turn.start - float(truth["start"]), turn.confidence)
-            for turn, truth in zip(result.turns, built.turns, strict=True)
-            if abs(turn.start - float(truth["start"])) > 0.5]
-    assert all(confidence < 0.8 for _, _, confidence in late), late
+    # His last word took in the pause and the next speaker's first sound, and that
+    # turn started 0.78 s late at 100%: the two are parted at the pause
+    # (edges.hand_over).
+    starts = [round(turn.start - float(truth["start"]), 2)
+              for turn, truth in zip(result.turns, built.turns, strict=True)]
+    assert all(abs(error) <= 0.15 for error in starts), starts

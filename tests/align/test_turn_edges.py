@@ -21,12 +21,12 @@ import pytest
 
 from exporter.align.aligner import align
 from exporter.align.audio import RATE, DecodedAudio
-from exporter.align.edges import after_pause
+from exporter.align.edges import after_pause, hand_over, handed_over_late
 from exporter.align.measure import sentence_starts, summary
 from exporter.align.sphinx import WindowAligner
 from exporter.align.text import tokens_for
 from exporter.alignment import align_episode
-from exporter.model import AlignOptions
+from exporter.model import AlignOptions, Word
 from exporter.readers import read_transcript
 from exporter.timecode import format_time
 from tests.conftest import BUNDLED, EPISODE, EPISODE_TRANSCRIPT, ffmpeg_exe
@@ -247,6 +247,35 @@ def test_a_first_word_stretched_over_a_noisy_tail_starts_after_the_last_pause(
     # A word of the length it takes to say keeps the first-pause rule: the hiss
     # after the short gap is taken as its sound.
     assert after_pause(audio, (1.45, 1.9), "than")[0] < 1.8
+
+def test_a_last_word_stretched_over_the_pause_hands_over_at_it(tmp_path: Path) -> None:
+    """One speaker's last word took in the pause after it and the next speaker's
+    first sound, as an untimed walk's window opened inside it did (0.78 s late on
+    real speech). The two are parted at the longest pause between them, not at a
+    short one inside the next word."""
+    rng = np.random.default_rng(2)
+    room = rng.normal(0, 30, RATE)
+    word = np.sin(np.arange(int(0.5 * RATE)) * 2 * np.pi * 200 / RATE) * 8000
+    stop = rng.normal(0, 30, int(0.09 * RATE))  # a stop's closure inside the next word
+    # The last word at 1.0-1.5 s, 1.5 s of quiet, the next word at 3.0-4.09 s.
+    samples = np.concatenate([room, word, room, room[: RATE // 2], word, stop, word, room])
+    path = tmp_path / "a.pcm"
+    path.write_bytes(samples.astype("<i2").tobytes())
+    audio = DecodedAudio(path, len(samples))
+    last = Word("thanks.", 1.0, 3.4, "A", 0, "aligned")
+    assert handed_over_late([last])
+    parted = hand_over(audio, last, Word("Printing,", 3.7, 4.0, "B", 1, "aligned"))
+    assert parted is not None
+    before, after = parted
+    assert abs(before.end - 1.5) <= 0.02 and before.start == 1.0
+    assert abs(after.start - 3.0) <= 0.02 and after.end == 4.0
+    # A first word already where its sound starts keeps its start.
+    parted = hand_over(audio, last, Word("Printing,", 3.0, 3.5, "B", 1, "aligned"))
+    assert parted is not None and parted[1].start == 3.0
+    # No pause between them: nothing to part them at.
+    assert hand_over(audio, Word("thanks.", 3.6, 3.8, "A", 0, "aligned"),
+                     Word("Printing,", 3.9, 4.05, "B", 1, "aligned")) is None
+
 
 def test_an_untimed_transcript_is_aligned_from_scratch(
         close_turns: tuple[Path, Path, list[float]], tmp_path: Path) -> None:
