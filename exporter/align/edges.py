@@ -52,19 +52,10 @@ def after_pause(audio: DecodedAudio, span: tuple[float, float], text: str
     sound = max(0.05, 0.3 * (word_weight(text) - pause_after(text)))
     if end - start < (PAUSE_FRAMES + 5) * 0.01:
         return span
-    level = audio.levels(start - 2.0, end + 2.0)
-    count = len(level)
-    if count < 50:
+    framed = _quiet(audio, start, end)
+    if framed is None:
         return span
-    base = max(0.0, start - 2.0)
-    first = round((start - base) * 100)
-    last = min(count, first + round((end - start) * 100))
-    if last <= first:
-        return span
-    # Quiet: near the floor of the stretch around, or far below the word's loudest
-    # (a recording's own hiss under the first word is not its sound).
-    quiet = level < max(float(np.percentile(level, 5)) + PAUSE_DB,
-                        float(level[first:last].max()) - ONSET_DB)
+    base, quiet, first, last = framed
     runs = _runs(quiet, first, last)
 
     def after(run_end: int) -> tuple[float, float]:
@@ -88,6 +79,26 @@ def after_pause(audio: DecodedAudio, span: tuple[float, float], text: str
     if sound_before < sound_after and sound_after >= sound * 100:
         return after(run_end)
     return span
+
+
+def _quiet(audio: DecodedAudio, start: float, end: float
+           ) -> tuple[float, np.ndarray, int, int] | None:
+    """The 10 ms frames from 2 s before ``start`` to 2 s after ``end``: where they
+    begin (seconds), which are quiet, and the frames ``start`` and ``end`` fall on;
+    None with too little audio. Quiet: near the floor of the stretch around, or far
+    below the loudest between ``start`` and ``end`` (a recording's own hiss under a
+    word is not its sound)."""
+    level = audio.levels(start - 2.0, end + 2.0)
+    if len(level) < 50:
+        return None
+    base = max(0.0, start - 2.0)
+    first = round((start - base) * 100)
+    last = min(len(level), first + round((end - start) * 100))
+    if last <= first:
+        return None
+    quiet = level < max(float(np.percentile(level, 5)) + PAUSE_DB,
+                        float(level[first:last].max()) - ONSET_DB)
+    return base, quiet, first, last
 
 
 def _runs(quiet: np.ndarray, first: int, last: int) -> list[tuple[int, int]]:
@@ -145,14 +156,10 @@ def hand_over(audio: DecodedAudio, last: Word, first: Word) -> tuple[Word, Word]
     """
     if first.start - last.start < (PAUSE_FRAMES + 5) * 0.01:
         return None
-    level = audio.levels(last.start - 2.0, first.start + 2.0)
-    base = max(0.0, last.start - 2.0)
-    a = round((last.start - base) * 100)
-    b = min(len(level), round((first.start - base) * 100))
-    if b - a < PAUSE_FRAMES or len(level) < 50:
+    framed = _quiet(audio, last.start, first.start)
+    if framed is None or framed[3] - framed[2] < PAUSE_FRAMES:
         return None
-    quiet = level < max(float(np.percentile(level, 5)) + PAUSE_DB,
-                        float(level[a:b].max()) - ONSET_DB)
+    base, quiet, a, b = framed
     runs = _runs(quiet, a, b)
     if not runs:
         return None

@@ -132,8 +132,7 @@ def bridge(words: Sequence[str], tokens: list[list[str]], audio: WindowAudio,
             found = made.decode(aligner_for(settings), flat, pcm, offset, [0], ends, True)
             if found is not None:
                 break
-        if found is None \
-                or mean_score(found) < (CHANCE_BAR if audio.bar is None else audio.bar):
+        if found is None or _refused(found, audio):
             continue
         audio.weak = True  # every window over them failed: placed, but in doubt
         theirs = times[b:j]  # the next turn's words: that turn places them
@@ -141,11 +140,17 @@ def bridge(words: Sequence[str], tokens: list[list[str]], audio: WindowAudio,
         record(found, tokens, a, j, times, audio)
         times[b:j] = theirs
         for first in (n for n in audio.breaks if a < n < b):
-            last = next((n for n in audio.breaks if n > first), b)
-            if _confirmed(tokens, first, min(last, b), audio, times):
-                audio.doubtful.difference_update(range(first, min(last, b)))
+            last = min(b, next((n for n in audio.breaks if n > first), b))
+            if _confirmed(tokens, first, last, audio, times):
+                audio.doubtful.difference_update(range(first, last))
         bridged += 1
     return bridged
+
+
+def _refused(found: Sequence[TokenTime | None], audio: WindowAudio) -> bool:
+    """Whether a fit is as poor as the turn's refusal bar (the chance bar where the
+    turn has none)."""
+    return mean_score(found) < (CHANCE_BAR if audio.bar is None else audio.bar)
 
 
 def _confirmed(tokens: list[list[str]], i: int, j: int, audio: WindowAudio,
@@ -170,7 +175,7 @@ def _confirmed(tokens: list[list[str]], i: int, j: int, audio: WindowAudio,
     flat, bounds = flattened(tokens, i, j)
     pcm, offset = audio.read(max(0.0, first[0] - CONFIRM_MARGIN), last[1] + CONFIRM_MARGIN)
     found = made.decode(aligner_for(FIRST_TRY), flat, pcm, offset, [0], [len(flat)])
-    if found is None or mean_score(found) < (CHANCE_BAR if audio.bar is None else audio.bar):
+    if found is None or _refused(found, audio):
         return False
     agree = [False] * len(placed)
     for n, k in enumerate(placed):
