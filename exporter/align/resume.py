@@ -35,6 +35,13 @@ class Resume:
     #: the hand-over opens from there, whatever the search found.
     reached: float | None = None
     backed_off: frozenset[int] = frozenset()
+    #: The words so far that windows placed doubtfully, and that a path went on
+    #: without (see window.WindowAudio): what the turns' confidence and reports are
+    #: judged from at the end of the walk. Not carried, a part walked in the pool
+    #: lost them at every stop (the phone-line variant of the real-speech episode,
+    #: untimed: a turn at 42% with one worker came out at 100% with two).
+    doubtful: frozenset[int] = frozenset()
+    absent: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,7 @@ def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate
         # Taken up at the hand-over after a lost turn, as the loop below hands over.
         times, method, unfound = list(state.times), state.method, state.unfound
         audio.backed_off = set(state.backed_off)
+        audio.doubtful, audio.absent = set(state.doubtful), set(state.absent)
         turn_from, first_spoken, rate = state.handed, None, 1.0
         i, cursor = _take_over(words, audio, times, breaks, state.handed, state.previous,
                                state.cursor if state.reached is None else state.reached)
@@ -197,7 +198,8 @@ def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate
                 return Lost(tuple(words[given_up:audio.own_end]), guess, floor,
                             Resume(tuple(times), method, unfound, turn_from, given_up, guess,
                                    last[1] if given_up == tail and last is not None else None,
-                                   frozenset(audio.backed_off)))
+                                   frozenset(audio.backed_off), frozenset(audio.doubtful),
+                                   frozenset(audio.absent)))
             found = locate(words[given_up:audio.own_end], guess, floor) \
                 if locate and unfound < UNFOUND_SEARCHES else None
             unfound = unfound + 1 if found is None else 0
