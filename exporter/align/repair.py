@@ -381,18 +381,28 @@ AROUND_RANGES = ((-32.0, 32.0), (32.0, 96.0), (-96.0, -32.0), (96.0, 240.0),
 
 def find_start(words: Sequence[str], audio: DecodedAudio, run: Runner = serial,
                at: float = 0.0, floor: float = -1.0,
-               ranges: Sequence[tuple[float, float]] = START_RANGES) -> float | None:
+               ranges: Sequence[tuple[float, float]] = START_RANGES,
+               own: int | None = None) -> float | None:
     """Where the first of ``words`` is said (an untimed transcript: no time to start
     from), confirmed by the words after them being found where they follow; None
     when not found.
 
     :param at: where they should be; ``ranges`` are seconds from there.
     :param floor: they are not looked for before this.
+    :param own: how many of ``words`` are the first speaker's turn. The words that
+        confirm are that speaker's where the turn has MIN_PROBE_WORDS of them after
+        the first PROBE_WORDS: a probe over a change of speaker holds a pause and
+        another voice that its estimated length does not know, and its last word
+        was held over the next speaker's words (a sweep episode's clean reader,
+        whose start was then not confirmed and no word of the episode aligned).
     """
     if len(words) < MIN_PROBE_WORDS:
         return None
     first = Turn(at, "", " ".join(words[:PROBE_WORDS]))
-    rest = words[PROBE_WORDS:2 * PROBE_WORDS]
+    stop = 2 * PROBE_WORDS
+    if own is not None and own - PROBE_WORDS >= MIN_PROBE_WORDS:
+        stop = min(stop, own)
+    rest = words[PROBE_WORDS:stop]
     following = Turn(round(at + sum(word_weight(w) for w in words[:PROBE_WORDS]), 3), "",
                      " ".join(rest)) if len(rest) >= MIN_PROBE_WORDS else None
     return _search(first, following, audio, 0.0, None, run, ranges,

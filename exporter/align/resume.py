@@ -54,4 +54,6 @@ class Lost:
     words: tuple[str, ...]
     guess: float
     floor: float
+    #: How many of ``words`` are the turn's own (the rest are the turns after it).
+    own: int
     state: Resume

@@ -75,8 +75,9 @@ UNFOUND_SEARCHES = 2
 UNMATCHED_WORDS = 6
 
 
-#: Finds where the words given start, from (words, where they should, not before).
-Locate = Callable[[Sequence[str], float, float], float | None]
+#: Finds where the words given start, from (words, where they should, not before,
+#: how many of them are the first speaker's: see repair.find_start).
+Locate = Callable[[Sequence[str], float, float, int], float | None]
 
 
 def locator(audio: DecodedAudio, run: Runner = serial) -> Locate:
@@ -87,7 +88,7 @@ def locator(audio: DecodedAudio, run: Runner = serial) -> Locate:
 def resumed(job: TurnJob, lost: Lost, locate: Locate) -> TurnJob:
     """``job`` taken up again after ``lost``, the turn after it searched for with
     ``locate``, as the walk does when it searches itself (see align_turn)."""
-    found = locate(lost.words, lost.guess, lost.floor)
+    found = locate(lost.words, lost.guess, lost.floor, lost.own)
     state = replace(lost.state, unfound=0 if found is not None else lost.state.unfound + 1,
                     cursor=found if found is not None else lost.guess)
     return replace(job, resumed=state)
@@ -194,13 +195,14 @@ def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate
             guess = cursor + estimate(words[rest:given_up]) * rate
             placed = [t for t in times[:rest] if t is not None]
             floor = placed[-1][1] if placed else -1.0
+            own = next((b for b in breaks if b > given_up), audio.own_end) - given_up
             if defer_search and unfound < UNFOUND_SEARCHES:
-                return Lost(tuple(words[given_up:audio.own_end]), guess, floor,
+                return Lost(tuple(words[given_up:audio.own_end]), guess, floor, own,
                             Resume(tuple(times), method, unfound, turn_from, given_up, guess,
                                    last[1] if given_up == tail and last is not None else None,
                                    frozenset(audio.backed_off), frozenset(audio.doubtful),
                                    frozenset(audio.absent)))
-            found = locate(words[given_up:audio.own_end], guess, floor) \
+            found = locate(words[given_up:audio.own_end], guess, floor, own) \
                 if locate and unfound < UNFOUND_SEARCHES else None
             unfound = unfound + 1 if found is None else 0
             # The hand-over opens a little before the time given.
@@ -265,9 +267,9 @@ def evidenced(run: tuple[int, int], result: Sequence[Word], absent: Collection[i
 
 
 def _locate(audio: DecodedAudio, run: Runner, words: Sequence[str], guess: float,
-            floor: float) -> float | None:
+            floor: float, own: int) -> float | None:
     return repair.find_start(words, audio, run, at=guess, floor=floor,
-                             ranges=repair.AFTER_LOST_RANGES)
+                             ranges=repair.AFTER_LOST_RANGES, own=own)
 
 
 def judge(index: int, result: Sequence[Word], method: str,

@@ -56,7 +56,7 @@ def align_untimed(turns: Sequence[Turn], decoded: DecodedAudio,
         firsts.append(count)
         count += len(turn.words)
     warnings: list[str] = []
-    start = repair.find_start(words, decoded, run)
+    start = repair.find_start(words, decoded, run, own=len(turns[0].words))
     if start is None:
         # Not this transcript's audio (or its opening is missing): nothing to walk
         # from, and walking anyway would cost minutes of failing windows.
@@ -180,7 +180,8 @@ def _cuts(turns: Sequence[Turn], firsts: Sequence[int], words: Sequence[str], st
             share += 1
             found = repair.find_start(words[firsts[index]:], decoded, run,
                                       at=start + before * pace, floor=floor,
-                                      ranges=repair.AROUND_RANGES)
+                                      ranges=repair.AROUND_RANGES,
+                                      own=len(turns[index].words))
             if found is not None and found > floor:
                 cuts.append((index, found))
                 floor = found

@@ -469,3 +469,18 @@ def test_an_untimed_walk_never_jumps_on_a_doubtful_fit(tmp_path: Path) -> None:
     starts = [round(turn.start - float(truth["start"]), 2)
               for turn, truth in zip(result.turns, built.turns, strict=True)]
     assert all(abs(error) <= 0.15 for error in starts), starts
+
+
+def test_an_untimed_start_is_confirmed_by_its_own_speakers_words(tmp_path: Path) -> None:
+    # The first turn is one sentence of 17 words. Its start was confirmed by the ten
+    # words after its first ten: the last seven of it, a pause, and three of the next
+    # reader's, a probe whose estimated length knows nothing of the pause. Its last
+    # word was held over the next reader's words, the start was not confirmed, and
+    # no word of the episode was aligned. The confirming words are now the first
+    # speaker's own.
+    result, built = aligned(tmp_path, [("Reader 61", slice(0, 1)), ("Linda", slice(0, 2)),
+                                       ("Reader 2412", slice(0, 1))], seed=38, timed=False)
+    errors = [abs(turn.start - float(truth["start"]))  # type: ignore[arg-type]
+              for turn, truth in zip(result.turns, built.turns, strict=True)]
+    assert max(errors) < 0.5, errors
+    assert all(turn.confidence >= 0.8 for turn in result.turns)
