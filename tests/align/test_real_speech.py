@@ -484,3 +484,22 @@ def test_an_untimed_start_is_confirmed_by_its_own_speakers_words(tmp_path: Path)
               for turn, truth in zip(result.turns, built.turns, strict=True)]
     assert max(errors) < 0.5, errors
     assert all(turn.confidence >= 0.8 for turn in result.turns)
+
+
+def test_an_offset_is_confirmed_past_a_turn_whose_opening_fits_badly(
+        tmp_path: Path) -> None:
+    # Under a clock 7 s late, the first turn (the unscripted speaker) is found where
+    # it is said; the next, a LibriVox reader whose first six words fit at -55,000
+    # a frame even at their own time, could not confirm it, and the offset was
+    # taken as 0: every turn 7 s off. The turn after that one confirms it.
+    built = real_episode.assemble(seed=29, layout=[
+        ("Michael", slice(0, 3)), ("Sense reader", slice(0, 2)), ("Linda", slice(0, 3))])
+    audio_path = tmp_path / "episode.mp3"
+    real_episode.encode(built.audio, audio_path)
+    notes = tmp_path / "episode.txt"
+    notes.write_text(real_episode.show_notes(built.turns, 7.0), encoding="utf-8")
+    audio = decode(audio_path)
+    try:
+        assert repair.find_offset(list(read_transcript(notes).turns), audio) == -7.0
+    finally:
+        audio.close()
