@@ -215,6 +215,13 @@ class WindowAligner:
             if word in _FILLERS:
                 continue
             frames = max(1, seg.end_frame - seg.start_frame + 1)
+            # The binding gives the score as a probability, 0 where the log score is
+            # below about -745 in natural logs (a word held for two seconds at
+            # -38,000 a frame): such a word scores as the worst there is, and its
+            # window is refused. The true score can be read from the word lattice,
+            # but that let a window through that held a word of a voice with a cold
+            # over four seconds (docs/performance.md, the sweep's row): the lost
+            # score is, by accident, the refusal of a word held for seconds.
             out.append(TokenTime(word, offset + seg.start_frame * FRAME,
                                  offset + (seg.end_frame + 1) * FRAME,
                                  logmath.log(seg.ascore) / frames if seg.ascore > 0
