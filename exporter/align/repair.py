@@ -15,7 +15,8 @@ far worse). So:
   out whole; when the third is there, nothing is searched for: an edit before the
   two would have moved it).
 
-How a probe is made and run is :mod:`exporter.align.probes`'s.
+How a probe is made and run is :mod:`exporter.align.probes`'s; how a turn is
+searched for and confirmed, :mod:`exporter.align.search`'s.
 
 Probes are independent, so they go to the process pool in batches; the decisions
 are made in order, so the result does not depend on the number of workers.
@@ -28,36 +29,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from exporter.align.audio import DecodedAudio
-from exporter.align.bars import (
-    CHANCE_RATIO,
-    VOUCH_EARLY,
-    VOUCH_LATE,
-    WORST_REFERENCE,
-    alike,
-    episode_bars,
-)
+from exporter.align.bars import alike, episode_bars
 from exporter.align.probes import (
     MIN_PROBE_WORDS,
     PROBE_WORDS,
     Runner,
     opening_jobs,
-    probe_jobs,
     probed_turns,
     said_before,
     serial,
 )
+from exporter.align.search import Sought, search, search_either
 from exporter.model import Turn
 from exporter.speech import word_weight
-
-#: A search probes every COARSE_STEP seconds, then every FINE_STEP around the best
-#: fit. Where the words were found comes from the fine probe's path, not from its
-#: step: at 0.25 s (17 probes instead of 9) every repair on both benchmarks (intro,
-#: clock late, cuts, untimed, the synthetic shifted episode) came out the same.
-COARSE_STEP = 2.0
-FINE_STEP = 0.5
-#: How many of a range's best fits (found apart) a search tries to confirm.
-CANDIDATES = 2
-
 
 # Insertions: audio added mid-episode (an ad break) after the transcript was made.
 
@@ -145,7 +129,7 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
             # the search widens: the cut variant searched 142 probes, every range,
             # for a removed turn before the turn after it was looked for.
             either.append(sought(following, after, turns[k].start + shifts[k]))
-        result = _search_either(either, audio, shift, run)
+        result = search_either(either, audio, shift, run, SEARCH_RANGES)
         if result is None:
             position += 1
             continue
@@ -165,167 +149,6 @@ def find_insertions(turns: Sequence[Turn], audio: DecodedAudio, offset: float,
         found.update(zip(later, run(opening_jobs(turns, audio, shifts, later)), strict=True))
         position += 1
     return Repair(shifts, insertions, bars, found)
-
-
-@dataclass(frozen=True)
-class Sought:
-    """A turn searched for, and the turn after it that must confirm where it is.
-
-    :param bar: the score a real fit reaches; None when not known yet (the offset
-        search), and then the best fit in a range sets it.
-    :param before: the words said just before ``following`` (when it follows
-        ``turn`` directly), for its probe.
-    :param following_score: how well ``following`` fits at the shift searched from
-        (None: not at all).
-    :param floor: the earliest the turn can be (the turn before it is there).
-    """
-
-    turn: Turn
-    following: Turn | None
-    bar: float | None
-    before: tuple[str, ...] = ()
-    following_score: float | None = None
-    floor: float = 0.0
-    #: A turn after ``following`` that may confirm instead, where it does not.
-    also: Turn | None = None
-
-
-def _search(turn: Turn, following: Turn | None, audio: DecodedAudio, shift: float,
-            bar: float | None, run: Runner,
-            ranges: Sequence[tuple[float, float]] = SEARCH_RANGES,
-            before: tuple[str, ...] = (), following_score: float | None = None,
-            floor: float = 0.0, also: Turn | None = None) -> float | None:
-    """Where ``turn``'s first word is, searched in widening ranges of shifts after and
-    before ``shift``, and confirmed by ``following`` being where the same shift puts
-    it (see :class:`Sought` for the rest); None when not found."""
-    found = _search_either([Sought(turn, following, bar, before, following_score, floor,
-                                   also)], audio, shift, run, ranges)
-    return found[1] if found is not None else None
-
-
-def _search_either(sought: Sequence[Sought], audio: DecodedAudio, shift: float, run: Runner,
-                   ranges: Sequence[tuple[float, float]] = SEARCH_RANGES
-                   ) -> tuple[int, float] | None:
-    """The first of ``sought`` found in the narrowest range (each is looked for in a
-    range before the next is tried, and before any wider range), as its index and
-    the time of its first word. A turn stops being looked for at the first range
-    with no room for it (between its floor and the end of the audio).
-
-    Where a turn's words fit best in a range but are not confirmed there (the turn
-    after them is a voice the model hears badly), a wider range may hold nothing
-    but chance fits of them, and with no bar given, the best of those would set the
-    bar its confirmation is held to: the untimed real-speech episode cut in three
-    put the speaker with a cold 63 s late so, at -36,000 where his words fit at
-    -15,000 in the first range. So the best fit of a turn's words in the ranges
-    searched before is carried on, and a fit that is chance against it
-    (CHANCE_RATIO times worse: the same words in the same voice) is not one.
-    """
-    looking = list(range(len(sought)))
-    seen: dict[int, float] = {}
-    for low, high in ranges:
-        for n in list(looking):
-            one = sought[n]
-            shifts = [shift + low + COARSE_STEP * i
-                      for i in range(int((high - low) / COARSE_STEP))
-                      if one.floor < one.turn.start + shift + low + COARSE_STEP * i
-                      < audio.duration]
-            if not shifts:
-                looking.remove(n)
-                continue
-            located, best = _search_range(one, shifts, audio, run,
-                                          seen[n] * CHANCE_RATIO if n in seen else None)
-            if located is not None:
-                return n, located
-            if best is not None:
-                seen[n] = max(best, seen.get(n, best))
-        if not looking:
-            return None
-    return None
-
-
-def _search_range(sought: Sought, shifts: Sequence[float], audio: DecodedAudio, run: Runner,
-                  chance: float | None = None) -> tuple[float | None, float | None]:
-    """Where ``sought``'s first word is found in this range of shifts (None: not
-    confirmed), and the best score of its words in the range (None: no fit at all).
-
-    The best fit is confirmed by the turn after it; when it is not, the next best
-    fit found elsewhere is tried too (up to CANDIDATES), unless it is chance against
-    the best. A turn's opening words can fit a little better on like-sounding words
-    nearby than where they are said: the untimed real-speech episode, walked in
-    four parts, searched for a turn opening "than in the same" after a lost one and
-    fitted it best on the lost speaker's "thanks" 2.4 s before it; the turn after
-    then did not confirm that, the fit where the words are said (5% poorer) was
-    never tried, and the turn was placed from a guess, 2.6 s late.
-
-    :param chance: fits scoring below this are chance (see _search_either).
-    """
-    turn, bar = sought.turn, sought.bar
-    fits = [(g[0], s, g[1]) for g, s in zip(run(probe_jobs(turn, shifts, audio)), shifts,
-                                            strict=True) if g is not None]
-    best_score = max(fits)[0] if fits else None
-    hits = sorted(((score, s, at) for score, s, at in fits
-                   if (bar is None or score >= bar) and (chance is None or score >= chance)),
-                  reverse=True)
-    tried: list[float] = []
-    for score, centre, at in hits:
-        if len(tried) == CANDIDATES or (tried and score < hits[0][0] * CHANCE_RATIO):
-            break
-        if any(abs(at - other) <= COARSE_STEP for other in tried):
-            continue  # the same fit, seen from another shift
-        tried.append(at)
-        if (located := _confirm(sought, centre, at, audio, run)) is not None:
-            return located, best_score
-    return None, best_score
-
-
-def _confirm(sought: Sought, centre: float, at: float, audio: DecodedAudio, run: Runner
-             ) -> float | None:
-    """Where ``sought``'s first word is, near ``at`` (where the probe at the shift
-    ``centre`` found it), probed finely around that shift, when the turn after it
-    confirms the shift; None otherwise.
-
-    Only the fine probes that find the words near ``at`` count: the probes around
-    one fit also reach the fits beside it, and the best of them was the fit already
-    tried and not confirmed (the untimed episode's "than" on "thanks").
-    """
-    turn, following, bar = sought.turn, sought.following, sought.bar
-    fine = [centre - COARSE_STEP + FINE_STEP * i
-            for i in range(int(2 * COARSE_STEP / FINE_STEP) + 1)]
-    best = max((g for g in run(probe_jobs(turn, fine, audio))
-                if g is not None and abs(g[1] - at) <= COARSE_STEP),
-               key=lambda g: g[0], default=None)
-    if best is None:
-        return None
-    if following is None:
-        return best[1]
-    moved = best[1] - turn.start
-    real = bar if bar is not None else min(best[0] * CHANCE_RATIO, WORST_REFERENCE)
-    if _confirms(following, sought.before, moved, real, sought.following_score, audio, run):
-        return best[1]
-    # A turn whose opening fits badly everywhere (a reader's first words the model
-    # hears badly) cannot confirm anything: the turn after it may. On a sweep
-    # episode under a clock 7 s late, the first turn was found where it is said but
-    # the next, a LibriVox reader whose first six words fit at -55,000 a frame even
-    # at their own time, did not confirm it, and the offset was taken as 0.
-    if sought.also is not None \
-            and _confirms(sought.also, (), moved, real, None, audio, run):
-        return best[1]
-    return None
-
-
-def _confirms(following: Turn, before: tuple[str, ...], moved: float, real: float,
-              score: float | None, audio: DecodedAudio, run: Runner) -> bool:
-    """Whether ``following`` is found where the shift ``moved`` puts it, fitting as a
-    real fit does (``real``), or far better than where the old shift put it
-    (``score``): scores depend on the voice, and the next turn is often another
-    speaker's."""
-    check = run(probe_jobs(following, [moved], audio, before))[0]
-    if check is None:
-        return False
-    lag = check[1] - (following.start + moved)
-    if not -VOUCH_EARLY <= lag <= VOUCH_LATE:
-        return False
-    return check[0] >= real or (score is not None and check[0] >= score / CHANCE_RATIO)
 
 
 #: How far apart the lags of the first turns behind their times may be for the
@@ -358,7 +181,7 @@ def find_offset(turns: Sequence[Turn], audio: DecodedAudio, run: Runner = serial
         lag = lags[len(lags) // 2]
         return _offset(lag, whole) if not -1.0 <= lag < 1.5 else 0.0
     following = turns[probed[1]] if len(probed) > 1 else None
-    located = _search(turns[probed[0]], following, audio, 0.0, None, run, OFFSET_RANGES,
+    located = search(turns[probed[0]], following, audio, 0.0, None, run, OFFSET_RANGES,
                       said_before(turns, probed[1]) if probed[1:2] == [probed[0] + 1] else (),
                       got[1][0] if len(got) > 1 and got[1] is not None else None,
                       floor=-1.0, also=turns[probed[2]] if len(probed) > 2 else None)
@@ -420,5 +243,5 @@ def find_start(words: Sequence[str], audio: DecodedAudio, run: Runner = serial,
     rest = words[PROBE_WORDS:stop]
     following = Turn(round(at + sum(word_weight(w) for w in words[:PROBE_WORDS]), 3), "",
                      " ".join(rest)) if len(rest) >= MIN_PROBE_WORDS else None
-    return _search(first, following, audio, 0.0, None, run, ranges,
+    return search(first, following, audio, 0.0, None, run, ranges,
                    before=tuple(words[:PROBE_WORDS]), floor=floor)

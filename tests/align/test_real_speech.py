@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from exporter.align import repair, untimed
+from exporter.align import repair, search, untimed
 from exporter.align.aligner import align
 from exporter.align.audio import decode
-from exporter.align.probes import ProbeRunner
-from exporter.model import Alignment
+from exporter.align.probes import PROBE_WORDS, ProbeRunner, probe_jobs
+from exporter.model import Alignment, Turn
 from exporter.readers import read_transcript
 from tests.conftest import ROOT
 
@@ -275,15 +275,15 @@ def test_a_turn_is_found_where_it_is_said_though_it_fits_better_on_like_words(
     run = ProbeRunner(None)
     # The premise: the best coarse fit is where the words are said, and the best of
     # the fine probes around it is on "thanks".
-    first = repair.Turn(guess, "", " ".join(words[:repair.PROBE_WORDS]))
+    first = Turn(guess, "", " ".join(words[:PROBE_WORDS]))
     low, high = repair.AFTER_LOST_RANGES[0]
-    step = repair.COARSE_STEP
-    coarse = [(g, low + step * i) for i, g in enumerate(run(repair.probe_jobs(
+    step = search.COARSE_STEP
+    coarse = [(g, low + step * i) for i, g in enumerate(run(probe_jobs(
         first, [low + step * i for i in range(int((high - low) / step))], audio)))
         if g is not None]
     best, centre = max(coarse)
     assert abs(best[1] - said) <= 0.15
-    fine = [g for g in run(repair.probe_jobs(first, [centre - step + repair.FINE_STEP * i
+    fine = [g for g in run(probe_jobs(first, [centre - step + search.FINE_STEP * i
                                                      for i in range(9)], audio))
             if g is not None]
     assert abs(max(fine)[1] - thanks["start"]) <= 0.1

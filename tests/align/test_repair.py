@@ -11,7 +11,8 @@ from pathlib import Path
 from exporter.align.audio import DecodedAudio, decode
 from exporter.align.bars import CHANCE_BAR, CHANCE_RATIO, window_bars
 from exporter.align.probes import ProbeJob, Runner, serial
-from exporter.align.repair import _search, find_insertions, find_offset
+from exporter.align.repair import find_insertions, find_offset
+from exporter.align.search import search
 from exporter.model import Turn
 from exporter.readers import read_transcript
 from tests.conftest import EPISODE, EPISODE_TRANSCRIPT, ffmpeg_exe
@@ -150,10 +151,10 @@ def test_words_unconfirmed_where_they_fit_are_not_taken_at_a_chance_fit_further_
                                          "old lighthouse before dawn yesterday morning")
     with decoded(EPISODE) as audio:
         # Confirmed by the turn that does follow it, it is found where it is said.
-        found = _search(turn, turns[3], audio, 0.0, None, serial, ((-6.0, 6.0),))
+        found = search(turn, turns[3], audio, 0.0, None, serial, ((-6.0, 6.0),))
         assert found is not None and abs(found - turn.start) < 1.5
         for wider in ((20.0, 60.0), (-60.0, -20.0)):
-            assert _search(turn, unsaid, audio, 0.0, None, serial, ((-6.0, 6.0), wider)) \
+            assert search(turn, unsaid, audio, 0.0, None, serial, ((-6.0, 6.0), wider)) \
                 is None
 
 
