@@ -140,8 +140,14 @@ def handed_over_late(before: Sequence[Word]) -> bool:
     >>> handed_over_late([Word("thanks.", 74.5, 75.1, "A", 0, "aligned")])
     False
     """
-    last = next((w for w in reversed(before) if w.method == "aligned"), None)
-    return last is not None and stretched(last.text, last.start, last.end)
+    k = last_aligned(before)
+    return k is not None and stretched(before[k].text, before[k].start, before[k].end)
+
+
+def last_aligned(words: Sequence[Word]) -> int | None:
+    """Where the last word that was aligned (not spread) is among ``words``."""
+    return next((k for k in range(len(words) - 1, -1, -1)
+                 if words[k].method == "aligned"), None)
 
 
 def hand_over(audio: DecodedAudio, last: Word, first: Word) -> tuple[Word, Word] | None:

@@ -38,6 +38,8 @@ class Sought:
     :param following_score: how well ``following`` fits at the shift searched from
         (None: not at all).
     :param floor: the earliest the turn can be (the turn before it is there).
+    :param also: a turn after ``following`` that may confirm instead, where it does
+        not (its opening may be words the model hears badly).
     """
 
     turn: Turn
@@ -46,15 +48,13 @@ class Sought:
     before: tuple[str, ...] = ()
     following_score: float | None = None
     floor: float = 0.0
-    #: A turn after ``following`` that may confirm instead, where it does not.
     also: Turn | None = None
 
 
 def search(turn: Turn, following: Turn | None, audio: DecodedAudio, shift: float,
-            bar: float | None, run: Runner,
-            ranges: Sequence[tuple[float, float]],
-            before: tuple[str, ...] = (), following_score: float | None = None,
-            floor: float = 0.0, also: Turn | None = None) -> float | None:
+           bar: float | None, run: Runner, ranges: Sequence[tuple[float, float]],
+           before: tuple[str, ...] = (), following_score: float | None = None,
+           floor: float = 0.0, also: Turn | None = None) -> float | None:
     """Where ``turn``'s first word is, searched in widening ranges of shifts after and
     before ``shift``, and confirmed by ``following`` being where the same shift puts
     it (see :class:`Sought` for the rest); None when not found."""
@@ -64,8 +64,7 @@ def search(turn: Turn, following: Turn | None, audio: DecodedAudio, shift: float
 
 
 def search_either(sought: Sequence[Sought], audio: DecodedAudio, shift: float, run: Runner,
-                   ranges: Sequence[tuple[float, float]]
-                   ) -> tuple[int, float] | None:
+                  ranges: Sequence[tuple[float, float]]) -> tuple[int, float] | None:
     """The first of ``sought`` found in the narrowest range (each is looked for in a
     range before the next is tried, and before any wider range), as its index and
     the time of its first word. A turn stops being looked for at the first range

@@ -22,7 +22,7 @@ from itertools import pairwise
 from exporter.align import repair
 from exporter.align.audio import DecodedAudio
 from exporter.align.bars import CHANCE_BAR, DOUBT_RATIO
-from exporter.align.edges import DOUBTFUL_START, hand_over, handed_over_late
+from exporter.align.edges import DOUBTFUL_START, hand_over, handed_over_late, last_aligned
 from exporter.align.estimate import clip_runs, fill, monotonic
 from exporter.align.probes import Runner
 from exporter.align.text import spoken_tokens
@@ -144,7 +144,8 @@ def _handed_over(decoded: DecodedAudio, before: TurnAlignment, turn: TurnAlignme
     """Two turns whose first's last word took in the pause between the speakers
     (see edges.handed_over_late), parted at that pause; where none is found, the
     second turn's start is in doubt (DOUBTFUL_START)."""
-    k = max(n for n, w in enumerate(before.words) if w.method == "aligned")
+    k = last_aligned(before.words)
+    assert k is not None  # handed_over_late found it
     parted = hand_over(decoded, before.words[k], turn.words[0])
     if parted is None:
         return before, replace(turn, confidence=min(turn.confidence, DOUBTFUL_START))
