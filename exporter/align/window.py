@@ -426,7 +426,7 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
     for number, (settings, stretch) in enumerate(attempts):
         if (trusted := attempt(settings, stretch, first=number == 0)) is not None:
             if halved:
-                audio.cap = max(2 * OVERLAP_WORDS, 2 * (j - own))
+                audio.cap = max(2 * OVERLAP_WORDS, 2 * ((optional or j) - own))
             elif number == 0 and audio.cap is not None:
                 audio.cap *= 2
             return trusted, "aligned" if number == 0 else "retried"
@@ -444,8 +444,13 @@ def align_chunk(words: Sequence[str], tokens: list[list[str]], i: int, j: int,
         # of the turn before, or those a hand-over gives again.
         middle = max(i + 1, own + (half_end - own) // 2) if own < half_end \
             else i + (half_end - i) // 2
-        got, how = align_chunk(words, tokens, i, middle, cursor, limit, audio, times, rate,
-                               halved=True)
+        # The half holds the speaker's next words, optional at its end, as the window
+        # did: cut longer than its words take, it holds speech of the words after
+        # them, which would otherwise be pulled onto its last words (see
+        # AHEAD_SECONDS).
+        after = middle + len(said(words[middle:half_end], AHEAD_SECONDS))
+        got, how = align_chunk(words, tokens, i, after, cursor, limit, audio, times, rate,
+                               halved=True, ahead=middle if after > middle else None)
         if how == "interpolated" and not halved \
                 and (trusted := attempt(*SKIPPING, skips=True, first=False)) is not None:
             audio.cap = max(2 * OVERLAP_WORDS, j - own)
