@@ -131,6 +131,7 @@ def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate
     # The speaker's pace: from the turn's own length at first (see jobs.begin), then
     # from what has been aligned.
     cursor, limit, rate = begin(job, audio)
+    opened = cursor  # where the first window opens: a bridge from the turn start holds there
     # Running sums of speaking time, so that pace is measured in constant time
     # (a turn can hold a million words).
     weights = [0.0]
@@ -226,7 +227,7 @@ def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate
         i = trusted
         if progress is not None:
             progress(min(1.0, max(0, i - lead) / max(1, len(job.words))))
-    if bridge(words, tokens, audio, times, limit) and method == "interpolated":
+    if bridge(words, tokens, audio, times, limit, opened) and method == "interpolated":
         method = "retried"  # judged again from the words: some may still be spread
     end_overlaps(times)
     settle_sentence_starts(words, times)

@@ -22,6 +22,8 @@ WORDS = [s["text"].split() for s in SENTENCES]
 TOKENS = [tokens_for(w) for sentence in WORDS for w in sentence]
 #: Where each sentence's words are among the turn's.
 FIRST = [sum(len(s) for s in WORDS[:k]) for k in range(len(WORDS) + 1)]
+#: Where the turn's first window opened.
+OPENING = SENTENCES[0]["start"] - 0.3
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +68,7 @@ def test_a_run_no_window_aligned_is_aligned_between_its_neighbours(
     window = walked(audio, words())
     times, _ = placed(window, [0, 2])
     before = list(times)
-    bridge(words(), TOKENS, window, times, audio.duration)
+    bridge(words(), TOKENS, window, times, audio.duration, OPENING)
     a, b = FIRST[1], FIRST[2]
     middle = times[a:b]
     assert all(t is not None for t in middle)
@@ -84,10 +86,28 @@ def test_a_run_no_window_aligned_is_aligned_between_its_neighbours(
 def test_a_run_at_a_turns_end_is_aligned_up_to_its_limit(audio: DecodedAudio) -> None:
     window = walked(audio, words(), limit=SENTENCES[2]["end"] + 1.0)
     times, _ = placed(window, [0, 1])
-    bridge(words(), TOKENS, window, times, SENTENCES[2]["end"] + 1.0)
+    bridge(words(), TOKENS, window, times, SENTENCES[2]["end"] + 1.0, OPENING)
     first, last = times[FIRST[2]], times[-1]
     assert first is not None and abs(first[0] - SENTENCES[2]["start"]) <= 0.1
     assert last is not None and abs(last[1] - SENTENCES[2]["end"]) <= 0.15
+
+
+def test_a_run_from_a_turns_first_word_is_aligned_from_where_the_turn_opened(
+        audio: DecodedAudio) -> None:
+    """A turn whose first window fitted doubtfully, its words laid late, and whose
+    next windows failed: the run from its first word, the doubtful words with it, is
+    held where the turn's first window opened."""
+    window = walked(audio, words())
+    times, _ = placed(window, [2])
+    a, b = FIRST[0], FIRST[1]
+    times[a:b] = [(SENTENCES[0]["start"] + 0.8 + 0.1 * k, SENTENCES[0]["start"] + 0.9 + 0.1 * k)
+                  for k in range(b - a)]
+    window.doubtful.update(range(a, b))
+    bridge(words(), TOKENS, window, times, audio.duration, OPENING)
+    first, last = times[a], times[FIRST[2] - 1]
+    assert first is not None and abs(first[0] - SENTENCES[0]["start"]) <= 0.1
+    assert last is not None and abs(last[1] - SENTENCES[1]["end"]) <= 0.15
+    assert window.doubtful == set(range(a, FIRST[2]))
 
 
 def test_a_bridge_that_fits_as_poorly_as_chance_is_dropped(audio: DecodedAudio) -> None:
@@ -97,11 +117,11 @@ def test_a_bridge_that_fits_as_poorly_as_chance_is_dropped(audio: DecodedAudio) 
     _, score = placed(plain, [0, 1, 2])
     refused = walked(audio, words(), bar=score * 0.5)
     times, _ = placed(walked(audio, words()), [0, 2])
-    bridge(words(), TOKENS, refused, times, audio.duration)
+    bridge(words(), TOKENS, refused, times, audio.duration, OPENING)
     assert all(times[k] is None for k in range(FIRST[1], FIRST[2]))
     # Under a bar the same fit passes, it is kept.
     kept = walked(audio, words(), bar=score * 1.1)
-    bridge(words(), TOKENS, kept, times, audio.duration)
+    bridge(words(), TOKENS, kept, times, audio.duration, OPENING)
     assert all(times[k] is not None for k in range(FIRST[1], FIRST[2]))
 
 
@@ -112,7 +132,7 @@ def test_a_run_a_path_jumped_over_is_left_alone(audio: DecodedAudio) -> None:
     times, _ = placed(window, [0, 2])
     a, b = FIRST[1], FIRST[2]
     window.absent.update(range(a, b))
-    bridge(words(), TOKENS, window, times, audio.duration)
+    bridge(words(), TOKENS, window, times, audio.duration, OPENING)
     assert all(times[k] is None for k in range(a, b))
 
 
@@ -125,14 +145,14 @@ def test_another_speakers_words_a_bridge_places_where_they_are_said_count_as_sur
     times, _ = placed(window, [0, 2])
     lost = FIRST[1] - 6  # the first speaker's last words were spread
     times[lost:FIRST[1]] = [None] * (FIRST[1] - lost)
-    bridge(words(), TOKENS, window, times, audio.duration)
+    bridge(words(), TOKENS, window, times, audio.duration, OPENING)
     assert all(times[k] is not None for k in range(lost, FIRST[2]))
     assert window.doubtful == set(range(lost, FIRST[1]))
     # Without the change of speaker, the whole run is the bridge's alone.
     alone = walked(audio, words())
     times, _ = placed(alone, [0, 2])
     times[lost:FIRST[1]] = [None] * (FIRST[1] - lost)
-    bridge(words(), TOKENS, alone, times, audio.duration)
+    bridge(words(), TOKENS, alone, times, audio.duration, OPENING)
     assert alone.doubtful == set(range(lost, FIRST[2]))
 
 
