@@ -117,6 +117,19 @@ def _runs(quiet: np.ndarray, first: int, last: int) -> list[tuple[int, int]]:
     return runs
 
 
+def plausible(word: Word) -> bool:
+    """Whether a word lasts as long as a word can: MIN_WORD to MAX_WORD, to the
+    millisecond its times are kept to (a word of three 10 ms frames is 0.03 s, and
+    its times' difference a hair under it).
+
+    >>> plausible(Word("a", 21.53, 21.56, "A", 0, "aligned"))
+    True
+    >>> plausible(Word("thanks.", 1.0, 3.5, "A", 0, "aligned"))
+    False
+    """
+    return MIN_WORD <= round(word.end - word.start, 3) <= MAX_WORD
+
+
 def stretched(text: str, start: float, end: float) -> bool:
     """Whether a word lasts far longer than it takes to say.
 

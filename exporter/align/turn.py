@@ -36,10 +36,9 @@ from exporter.align import made, repair
 from exporter.align.audio import DecodedAudio
 from exporter.align.edges import (
     DOUBTFUL_START,
-    MAX_WORD,
-    MIN_WORD,
     doubtful_start,
     end_overlaps,
+    plausible,
     settle_sentence_starts,
     settle_turn_starts,
     start_after_pauses,
@@ -287,17 +286,24 @@ def judge(index: int, result: Sequence[Word], method: str,
     The confidence is the share of words aligned with a plausible length by windows
     that fit surely (not the ``doubtful`` ones: see bars.DOUBT_RATIO), at most
     DOUBTFUL_START when the turn's first words are stretched (its start is in doubt).
+    A word of a length no word has (see edges.plausible) is named doubtful too, as
+    the words of a doubtful fit are: it counted against the confidence, but
+    words.json and the review page did not say which it was. A note or a dash is
+    timed from its neighbours, whatever its length.
     A turn whose first words are reported as not in the audio (an edit took its
     opening sentence) starts where its speaker is first heard, not where those
     words were spread: a chapter or a review that jumps to the turn lands on speech.
     """
     if unmatched or unaligned or any(w.method == "interpolated" for w in result):
         method = "interpolated"
-    sure = [w.method == "aligned" and MIN_WORD <= w.end - w.start <= MAX_WORD
-            for w in result]
+    spoken = spoken_tokens([w.text for w in result])
+    credible = [not said or plausible(w) for w, said in zip(result, spoken, strict=True)]
+    sure = [w.method == "aligned" and ok for w, ok in zip(result, credible, strict=True)]
     suspicious = sum(w.method == "aligned" for w in result) - sum(sure)
-    doubted = sorted(k for k in doubtful
-                     if 0 <= k < len(result) and result[k].method == "aligned")
+    doubted = sorted({k for k in doubtful
+                      if 0 <= k < len(result) and result[k].method == "aligned"}
+                     | {k for k, w in enumerate(result)
+                        if w.method == "aligned" and not credible[k]})
     confidence = (sum(sure) - sum(sure[k] for k in doubted)) / len(result) if result else 0.0
     if doubtful_start(result):
         confidence = min(confidence, DOUBTFUL_START)

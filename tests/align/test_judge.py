@@ -31,3 +31,19 @@ def test_a_doubtful_word_is_counted_once() -> None:
     turn = judge(0, result, "aligned", [], 1.0, doubtful={1, 2, -1, 4})
     assert turn.confidence == 0.5
     assert turn.doubtful == (1, 2)
+
+
+def test_a_word_of_a_length_no_word_has_is_named_doubtful() -> None:
+    """A last word held over the pause after it (2.2 s), or a word squeezed to
+    nothing, counts against the confidence and is named for words.json and the
+    review page; a word of three frames (0.03 s, a float a hair under it) is
+    plausible, and a note timed from its neighbours is not a word said."""
+    result = words(7)  # the odd ones after the first three (see edges.doubtful_start)
+    result[3] = Word("thanks.", 2.0, 4.2, "A", 0, "aligned")
+    result[4] = Word("quite", 4.3, 4.3, "A", 0, "aligned")
+    result[5] = Word("a", 21.53, 21.56, "A", 0, "aligned")
+    result[6] = Word("[coughs]", 22.2, 22.2, "A", 0, "aligned")
+    assert result[5].end - result[5].start < 0.03
+    turn = judge(0, result, "aligned", [], 1.0)
+    assert turn.doubtful == (3, 4)
+    assert turn.confidence == round(5 / 7, 3) and turn.suspicious == 2
