@@ -171,7 +171,7 @@ def hand_over(audio: DecodedAudio, last: Word, first: Word) -> tuple[Word, Word]
     For a turn whose previous speaker's last word took in the pause between them
     and the next speaker's first sound (see handed_over_late): the pause is where
     neither speaker speaks, and the longest is the one between them, not a stop
-    inside a word.
+    inside a word. Neither word is made longer.
     """
     if first.start - last.start < (PAUSE_FRAMES + 5) * 0.01:
         return None
@@ -185,8 +185,12 @@ def hand_over(audio: DecodedAudio, last: Word, first: Word) -> tuple[Word, Word]
     pause, resume = max(runs, key=lambda run: run[1] - run[0])
     if pause <= a:
         return None  # no sound of the last word before it
-    # A pause up to the first word's start leaves that start where it is.
-    end, start = round(base + pause / 100, 3), min(first.start, round(base + resume / 100, 3))
+    # A pause up to the first word's start leaves that start where it is; one that
+    # opens after the last word's end leaves that end (sound the aligner gave no
+    # word, a breath or the room, is no longer the word: sweep seed 25, untimed,
+    # had a last word held 1.0 s longer so).
+    end = min(last.end, round(base + pause / 100, 3))
+    start = min(first.start, round(base + resume / 100, 3))
     return (Word(last.text, last.start, end, last.speaker, last.turn, last.method),
             Word(first.text, start, first.end, first.speaker, first.turn, first.method))
 

@@ -22,7 +22,13 @@ from itertools import pairwise
 from exporter.align import repair
 from exporter.align.audio import DecodedAudio
 from exporter.align.bars import CHANCE_BAR, DOUBT_RATIO
-from exporter.align.edges import DOUBTFUL_START, hand_over, handed_over_late, last_aligned
+from exporter.align.edges import (
+    DOUBTFUL_START,
+    hand_over,
+    handed_over_late,
+    last_aligned,
+    plausible,
+)
 from exporter.align.estimate import clip_runs, fill, monotonic
 from exporter.align.probes import Runner
 from exporter.align.text import spoken_tokens
@@ -143,10 +149,21 @@ def _handed_over(decoded: DecodedAudio, before: TurnAlignment, turn: TurnAlignme
                  ) -> tuple[TurnAlignment, TurnAlignment]:
     """Two turns whose first's last word took in the pause between the speakers
     (see edges.handed_over_late), parted at that pause; where none is found, the
-    second turn's start is in doubt (DOUBTFUL_START)."""
+    second turn's start is in doubt (DOUBTFUL_START).
+
+    That last word is named doubtful, whatever its length once parted: a path that
+    stretched it so was lost there, and its start may be too (sweep seed 25,
+    untimed: "thanks." 0.8 s early, its turn at 98%, nothing said of it). Where it
+    had counted as sure, the turn's confidence loses it.
+    """
     k = last_aligned(before.words)
     assert k is not None  # handed_over_late found it
-    parted = hand_over(decoded, before.words[k], turn.words[0])
+    word = before.words[k]
+    sure = k not in before.doubtful and plausible(word)
+    before = replace(before, doubtful=tuple(sorted({*before.doubtful, k})),
+                     confidence=round(max(0.0, before.confidence
+                                          - (1 / len(before.words) if sure else 0.0)), 3))
+    parted = hand_over(decoded, word, turn.words[0])
     if parted is None:
         return before, replace(turn, confidence=min(turn.confidence, DOUBTFUL_START))
     last, first = parted

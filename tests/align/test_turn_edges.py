@@ -25,8 +25,9 @@ from exporter.align.edges import after_pause, hand_over, handed_over_late
 from exporter.align.measure import sentence_starts, summary
 from exporter.align.sphinx import WindowAligner
 from exporter.align.text import tokens_for
+from exporter.align.untimed import _handed_over
 from exporter.alignment import align_episode
-from exporter.model import AlignOptions, Word
+from exporter.model import AlignOptions, TurnAlignment, Word
 from exporter.readers import read_transcript
 from exporter.timecode import format_time
 from tests.conftest import BUNDLED, EPISODE, EPISODE_TRANSCRIPT, ffmpeg_exe
@@ -275,6 +276,22 @@ def test_a_last_word_stretched_over_the_pause_hands_over_at_it(tmp_path: Path) -
     # No pause between them: nothing to part them at.
     assert hand_over(audio, Word("thanks.", 3.6, 3.8, "A", 0, "aligned"),
                      Word("Printing,", 3.9, 4.05, "B", 1, "aligned")) is None
+    # A last word that ends before the pause keeps its end: the sound after it that
+    # no word was given is not made its own.
+    parted = hand_over(audio, Word("thanks.", 1.0, 1.3, "A", 0, "aligned"),
+                       Word("Printing,", 3.7, 4.0, "B", 1, "aligned"))
+    assert parted is not None and parted[0].end == 1.3
+    # An untimed walk's two turns so parted: the stretched word is named doubtful
+    # (its path was lost there) and no longer counts as sure.
+    before = TurnAlignment(0, 0.5, (Word("so", 0.5, 0.9, "A", 0, "aligned"),
+                                    Word("thanks.", 1.0, 2.9, "A", 0, "aligned")),
+                           "aligned", 1.0)
+    after = TurnAlignment(1, 3.7, (Word("Printing,", 3.7, 4.0, "B", 1, "aligned"),),
+                          "aligned", 1.0)
+    assert handed_over_late(before.words)
+    settled, _ = _handed_over(audio, before, after)
+    assert settled.doubtful == (1,) and settled.confidence == 0.5
+    assert abs(settled.words[1].end - 1.5) <= 0.02
 
 
 def test_an_untimed_transcript_is_aligned_from_scratch(
