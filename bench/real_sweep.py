@@ -7,8 +7,10 @@ gaps drawn from a seed, and aligns each three ways: timed (whole-second times, a
 show notes print them), under a clock 7 s late (the offset to find), and untimed
 (speaker turns only). For each it prints the turns whose start is more than 0.5 s
 off, and the turns holding reference words (the unscripted speaker's, from MFA's
-TextGrids) more than 0.5 s off, each with its confidence ("UNFLAGGED" when it is not
-reported as low): a turn can start right and lose its words to a hard voice. At the
+TextGrids) more than 0.5 s off, each with its confidence (a turn off is "UNFLAGGED"
+when it is not reported as low, and so are words off that are neither in a turn
+reported as low nor named doubtful in words.json): a turn can start right and lose
+its words to a hard voice. At the
 end: how many alignments had every turn start within 0.5 s, and the reference words
 of all episodes together, by mode.
 
@@ -31,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import real_episode
-from align_real import word_errors
+from align_real import matched_words
 
 from exporter.align.aligner import align
 from exporter.model import LOW_CONFIDENCE
@@ -95,12 +97,18 @@ def sweep(seed: int, modes: list[str], clips: dict[str, int], folder: Path,
             # reported.
             alone = {"turns": [t if k == index else {**t, "words": []}
                                for k, t in enumerate(episode.turns)]}
-            own = word_errors(result, alone)
+            matched = matched_words(result, alone)
+            own = [abs(word.start - true["start"]) for _, _, word, true in matched]
             errors.extend(own)
             if lost := sum(e > OFF for e in own):
+                got = result.turns[index]
+                # Off and not reported: in a turn not flagged, and not named doubtful.
+                silent = 0 if got.confidence < LOW_CONFIDENCE else sum(
+                    error > OFF and place not in got.doubtful
+                    for error, (_, place, _, _) in zip(own, matched, strict=True))
                 off.append(f"turn {index + 1} ({turn['speaker']}) {lost} of "
-                           f"{len(turn['words'])} words over {OFF} s, "
-                           f"{_confidence(result.turns[index].confidence)}")
+                           f"{len(turn['words'])} words over {OFF} s, {got.confidence:.0%}"
+                           + (f", {silent} UNFLAGGED" if silent else ""))
         words[mode].extend(errors)
         print(f"  {mode}: {wall:.1f} s; offset {result.offset:+.1f} s; "
               + ("; ".join(off) if off else f"every turn within {OFF} s")
