@@ -171,7 +171,14 @@ def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate
         stop = max(j, chunk_end(words, trusted) if trusted < len(words) else j)
         for k in range(trusted, stop):
             times[k] = None
-        last = times[trusted - 1] if trusted > 0 else None
+        # The window's last word placed: a note or a dash has no time of its own (a
+        # window that ended after "[coughs]" left the cursor at the turn's opening,
+        # and the phone-line variant's next window laid the words after the cough
+        # over the turn's first seconds, 19 s early, time running backwards).
+        end = trusted
+        while end > i and not tokens[end - 1] and times[end - 1] is None:
+            end -= 1
+        last = times[end - 1] if end > 0 else None
         audio.head = 0
         handed = tail if tail is not None and trusted == tail and last is not None else None
         if last is not None and (crossed := [b for b in breaks if turn_from < b < trusted]):
@@ -214,7 +221,7 @@ def _walk(job: TurnJob, progress: Callable[[float], None] | None, locate: Locate
                                    last[1] if handed == tail and last is not None else cursor)
             continue
         if last is not None:
-            cursor = max(cursor, opening(times, trusted))
+            cursor = max(cursor, opening(times, end))
             if first_spoken is None:
                 first_spoken = next((k for k in range(turn_from, trusted)
                                      if times[k] is not None), None)

@@ -206,6 +206,24 @@ def test_a_turn_with_single_words_not_said_is_still_aligned(tmp_path: Path) -> N
     assert sum(w.method == "aligned" for w in said) >= 0.6 * len(said)
 
 
+def test_a_window_that_ends_after_a_note_moves_the_walk_on(tmp_path: Path) -> None:
+    """A transcriber's note ("[coughs]") has no time of its own. A window whose last
+    trusted word was one left the walk's cursor where the turn opened, and the next
+    window laid the words after the note over the turn's first seconds (on the
+    phone-line variant of the real benchmark, 19 s early, time running backwards)."""
+    lines = EPISODE_TRANSCRIPT.read_text(encoding="utf-8").splitlines()
+    words = lines[7].split()  # the longest turn, 129 words: several windows
+    lines[7] = " ".join(w + (" [coughs]" if k % 2 else "") for k, w in enumerate(words))
+    transcript = tmp_path / "notes.txt"
+    transcript.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    turn = align(read_transcript(transcript), EPISODE, repair=False).turns[3]
+    said = [w for w in turn.words if w.text != "[coughs]"]
+    starts = [w.start for w in said]
+    assert starts == sorted(starts)
+    assert sum(w.method == "aligned" for w in said) >= 0.9 * len(said)
+    assert turn.confidence >= 0.8
+
+
 def test_a_first_word_that_swallowed_a_pause_starts_after_it(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
     tone = (np.sin(np.arange(int(0.5 * RATE)) * 2 * np.pi * 220 / RATE) * 8000)
