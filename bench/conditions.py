@@ -22,9 +22,10 @@ variant with the library:
 For each it prints the turn starts against the truth (median, share within 150 ms,
 worst, and any over 1 s that is not flagged), the reference words of the MFA
 recordings (median, share within 100 ms, how many are more than 0.5 s off, and
-how many of those nothing reports: neither in a low-confidence turn nor marked
-doubtful), the turns reported as low confidence, and the wall time; for
-``retakes``, where the words just after each retake landed.
+how many of those nothing reports: neither in a low-confidence turn, nor marked
+doubtful, nor spread as words that could not be aligned), the turns reported as
+low confidence, and the wall time; for ``retakes``, where the words just after each
+retake landed.
 
 With ``--untimed``, each variant's transcript is given without its times (speaker
 turns only), as many show notes and services' exports are.
@@ -198,9 +199,11 @@ def build() -> dict[str, Path]:
 def word_errors(result: Alignment, truth: dict[str, object]
                 ) -> list[tuple[float, bool, int, str, float]]:
     """(start error, reported, turn, word, true start) of each reference word the
-    alignment's words match; reported: in a low-confidence turn or marked doubtful."""
+    alignment's words match; reported: in a low-confidence turn, marked doubtful, or
+    spread (``interpolated`` in words.json, and named in a warning)."""
     return [(abs(word.start - true["start"]),
-             result.turns[index].confidence < LOW or place in result.turns[index].doubtful,
+             result.turns[index].confidence < LOW or place in result.turns[index].doubtful
+             or word.method != "aligned",
              index, word.text, true["start"])
             for index, place, word, true in matched_words(result, truth)]
 

@@ -9,7 +9,8 @@ show notes print them), under a clock 7 s late (the offset to find), and untimed
 off, and the turns holding reference words (the unscripted speaker's, from MFA's
 TextGrids) more than 0.5 s off, each with its confidence (a turn off is "UNFLAGGED"
 when it is not reported as low, and so are words off that are neither in a turn
-reported as low nor named doubtful in words.json): a turn can start right and lose
+reported as low, nor named doubtful in words.json, nor spread as words that could
+not be aligned): a turn can start right and lose
 its words to a hard voice. At the
 end: how many alignments had every turn start within 0.5 s, and the reference words
 of all episodes together, by mode.
@@ -102,10 +103,11 @@ def sweep(seed: int, modes: list[str], clips: dict[str, int], folder: Path,
             errors.extend(own)
             if lost := sum(e > OFF for e in own):
                 got = result.turns[index]
-                # Off and not reported: in a turn not flagged, and not named doubtful.
+                # Off and not reported: in a turn not flagged, not named doubtful, and
+                # not spread (interpolated words are named in words.json and a warning).
                 silent = 0 if got.confidence < LOW_CONFIDENCE else sum(
-                    error > OFF and place not in got.doubtful
-                    for error, (_, place, _, _) in zip(own, matched, strict=True))
+                    error > OFF and place not in got.doubtful and word.method == "aligned"
+                    for error, (_, place, word, _) in zip(own, matched, strict=True))
                 off.append(f"turn {index + 1} ({turn['speaker']}) {lost} of "
                            f"{len(turn['words'])} words over {OFF} s, {got.confidence:.0%}"
                            + (f", {silent} UNFLAGGED" if silent else ""))
